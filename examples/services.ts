@@ -1,0 +1,51 @@
+import type { VllmServiceOptions } from '../lib/core/vllm/options';
+
+/**
+ * The example services, shared by the cdk8s app (main.ts) and the Pulumi program (pulumi/index.ts) so both build
+ * exactly the same objects.
+ */
+export const EXAMPLE_SERVICES: Record<string, VllmServiceOptions> = {
+  // Llama 3.1 8B on one H100: the defaults do the rest (HPA 2-8 on queue depth, per-replica cache, probes, alerts).
+  'llama-8b-h100': {
+    name: 'llama-8b',
+    namespace: 'inference',
+    model: 'llama-3.1-8b',
+    gpu: 'H100-80GB',
+    maxModelLen: 8192,
+  },
+  // Llama 3.3 70B across four H100s of one node: TP=4, /dev/shm for NCCL, a bigger host memory request.
+  'llama-70b-tp4': {
+    name: 'llama-70b',
+    namespace: 'inference',
+    model: 'llama-3.3-70b',
+    gpu: 'H100-80GB',
+    tensorParallelSize: 4,
+    maxModelLen: 16384,
+    autoscaling: { minReplicas: 2, maxReplicas: 4 },
+    modelCache: { mode: 'shared', accessMode: 'ReadWriteMany', storageClassName: 'efs-sc' },
+  },
+  // An AWQ-quantized 70B on a single H100: 37 GiB of weights leave room for the KV cache.
+  'llama-70b-awq': {
+    name: 'llama-70b-awq',
+    namespace: 'inference',
+    model: 'llama-3.1-70b-awq',
+    gpu: 'H100-80GB',
+    maxModelLen: 8192,
+    autoscaling: false,
+    replicas: 2,
+  },
+  // KEDA on queue depth, Istio tuned for streaming, callers limited to one namespace, its own namespace with a quota.
+  'qwen-keda-istio': {
+    name: 'qwen3-8b',
+    namespace: 'chat',
+    createNamespace: true,
+    namespaceGpuQuota: 8,
+    model: 'qwen3-8b',
+    gpu: 'L40S',
+    maxModelLen: 16384,
+    autoscaling: { mode: 'keda', minReplicas: 2, maxReplicas: 6, prometheusServerAddress: 'http://prometheus-operated.monitoring.svc:9090' },
+    istio: { mode: 'tuned' },
+    networkPolicy: { allowedNamespaces: ['chat-frontend'] },
+    monitoring: { labels: { release: 'kube-prometheus-stack' }, ttftObjectiveSeconds: 1.5 },
+  },
+};

@@ -1,0 +1,220 @@
+/**
+ * Model catalog and the Hugging Face `config.json` parser. Everything the memory estimator needs to know about a
+ * model: the attention geometry (KV cache per token), the parameter count (weights), the FFN width (activation peak)
+ * and the maximum context.
+ */
+
+/** The architecture facts of a model, as vLLM sees them. */
+export interface ModelArchitecture {
+  /** Transformer layers (`num_hidden_layers`). */
+  readonly layers: number;
+  /** Key/value heads (`num_key_value_heads`; equals the attention heads for multi-head attention). */
+  readonly kvHeads: number;
+  /** Dimension of one attention head (`head_dim`, else `hidden_size / num_attention_heads`). */
+  readonly headDim: number;
+  /** Total parameters (all experts for MoE models). */
+  readonly parameters: number;
+  /**
+   * Bytes per weight of the unquantized checkpoint.
+   * @default 2 - bf16/fp16, what every catalog model ships
+   */
+  readonly dtypeBytes?: number;
+  /** Query heads (`num_attention_heads`); tensor parallelism must divide it. @default - not checked */
+  readonly attentionHeads?: number;
+  /** Hidden size; sizes embeddings and the activation peak. @default - estimated from parameters and layers */
+  readonly hiddenSize?: number;
+  /**
+   * FFN width one token passes through: `intermediate_size` for dense models, `moe_intermediate_size` times
+   * the experts per token (plus shared experts) for MoE models.
+   * @default - 3.5 x hiddenSize
+   */
+  readonly intermediateSize?: number;
+  /** Vocabulary size; sizes embeddings and the sampler warm-up. @default 128256 */
+  readonly vocabSize?: number;
+  /** Whether input and output embeddings share weights. @default false */
+  readonly tieWordEmbeddings?: boolean;
+  /** Longest context the model supports (`max_position_embeddings`). @default - unknown, maxModelLen required */
+  readonly maxPositionEmbeddings?: number;
+  /**
+   * Attention type. `mla` (DeepSeek V2/V3) caches one latent of `kvLoraRank + qkRopeHeadDim` per token per layer.
+   * @default 'standard'
+   */
+  readonly attention?: 'standard' | 'mla';
+  /** MLA latent rank (`kv_lora_rank`). Required with `attention: 'mla'`. */
+  readonly kvLoraRank?: number;
+  /** MLA rotary head dim (`qk_rope_head_dim`). Required with `attention: 'mla'`. */
+  readonly qkRopeHeadDim?: number;
+  /** Mixture-of-experts model. @default false */
+  readonly moe?: boolean;
+  /** Exact total weight size in GiB when known (quantized checkpoints). @default - computed from parameters */
+  readonly weightsGiB?: number;
+}
+
+/** A catalog entry: an architecture plus the Hugging Face repository vLLM serves it from. */
+export interface ModelSpec extends ModelArchitecture {
+  /** Catalog id, e.g. `llama-3.1-8b`. */
+  readonly id: string;
+  /** Hugging Face repository id passed to `--model`. */
+  readonly huggingFaceId: string;
+  /** Quantization of the checkpoint, when it is a quantized one. @default 'none' */
+  readonly quantization?: Quantization;
+}
+
+/** Weight quantization methods the estimator knows the size of. */
+export type Quantization = 'none' | 'awq' | 'gptq' | 'fp8' | 'int8';
+
+export const QUANTIZATIONS: readonly Quantization[] = ['none', 'awq', 'gptq', 'fp8', 'int8'];
+
+function llama(id: string, hf: string, p: Omit<ModelSpec, 'id' | 'huggingFaceId'>): ModelSpec {
+  return { id, huggingFaceId: hf, vocabSize: 128256, maxPositionEmbeddings: 131072, ...p };
+}
+
+/** Qwen2.5 and Qwen3 dense models all use 128-dimensional heads. */
+function qwen(id: string, hf: string, p: Omit<ModelSpec, 'id' | 'huggingFaceId' | 'headDim'>): ModelSpec {
+  return { id, huggingFaceId: hf, vocabSize: 151936, headDim: 128, ...p };
+}
+
+const entries: ModelSpec[] = [
+  llama('llama-3.2-1b', 'meta-llama/Llama-3.2-1B-Instruct', { layers: 16, attentionHeads: 32, kvHeads: 8, headDim: 64, hiddenSize: 2048, intermediateSize: 8192, parameters: 1.24e9, tieWordEmbeddings: true }),
+  llama('llama-3.2-3b', 'meta-llama/Llama-3.2-3B-Instruct', { layers: 28, attentionHeads: 24, kvHeads: 8, headDim: 128, hiddenSize: 3072, intermediateSize: 8192, parameters: 3.21e9, tieWordEmbeddings: true }),
+  llama('llama-3.1-8b', 'meta-llama/Llama-3.1-8B-Instruct', { layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128, hiddenSize: 4096, intermediateSize: 14336, parameters: 8.03e9 }),
+  llama('llama-3.1-70b', 'meta-llama/Llama-3.1-70B-Instruct', { layers: 80, attentionHeads: 64, kvHeads: 8, headDim: 128, hiddenSize: 8192, intermediateSize: 28672, parameters: 70.6e9 }),
+  llama('llama-3.3-70b', 'meta-llama/Llama-3.3-70B-Instruct', { layers: 80, attentionHeads: 64, kvHeads: 8, headDim: 128, hiddenSize: 8192, intermediateSize: 28672, parameters: 70.6e9 }),
+  llama('llama-3.1-70b-awq', 'hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4', { layers: 80, attentionHeads: 64, kvHeads: 8, headDim: 128, hiddenSize: 8192, intermediateSize: 28672, parameters: 70.6e9, quantization: 'awq' }),
+  llama('llama-3.1-405b', 'meta-llama/Llama-3.1-405B-Instruct', { layers: 126, attentionHeads: 128, kvHeads: 8, headDim: 128, hiddenSize: 16384, intermediateSize: 53248, parameters: 405.9e9 }),
+  llama('llama-3.1-405b-fp8', 'meta-llama/Llama-3.1-405B-Instruct-FP8', { layers: 126, attentionHeads: 128, kvHeads: 8, headDim: 128, hiddenSize: 16384, intermediateSize: 53248, parameters: 405.9e9, quantization: 'fp8' }),
+  qwen('qwen2.5-7b', 'Qwen/Qwen2.5-7B-Instruct', { layers: 28, attentionHeads: 28, kvHeads: 4, hiddenSize: 3584, intermediateSize: 18944, parameters: 7.62e9, vocabSize: 152064, maxPositionEmbeddings: 32768 }),
+  qwen('qwen2.5-14b', 'Qwen/Qwen2.5-14B-Instruct', { layers: 48, attentionHeads: 40, kvHeads: 8, hiddenSize: 5120, intermediateSize: 13824, parameters: 14.7e9, vocabSize: 152064, maxPositionEmbeddings: 32768 }),
+  qwen('qwen2.5-32b', 'Qwen/Qwen2.5-32B-Instruct', { layers: 64, attentionHeads: 40, kvHeads: 8, hiddenSize: 5120, intermediateSize: 27648, parameters: 32.8e9, vocabSize: 152064, maxPositionEmbeddings: 32768 }),
+  qwen('qwen2.5-72b', 'Qwen/Qwen2.5-72B-Instruct', { layers: 80, attentionHeads: 64, kvHeads: 8, hiddenSize: 8192, intermediateSize: 29568, parameters: 72.7e9, vocabSize: 152064, maxPositionEmbeddings: 32768 }),
+  qwen('qwen3-0.6b', 'Qwen/Qwen3-0.6B', { layers: 28, attentionHeads: 16, kvHeads: 8, hiddenSize: 1024, intermediateSize: 3072, parameters: 0.75e9, maxPositionEmbeddings: 40960, tieWordEmbeddings: true }),
+  qwen('qwen3-1.7b', 'Qwen/Qwen3-1.7B', { layers: 28, attentionHeads: 16, kvHeads: 8, hiddenSize: 2048, intermediateSize: 6144, parameters: 2.03e9, maxPositionEmbeddings: 40960, tieWordEmbeddings: true }),
+  qwen('qwen3-4b', 'Qwen/Qwen3-4B', { layers: 36, attentionHeads: 32, kvHeads: 8, hiddenSize: 2560, intermediateSize: 9728, parameters: 4.02e9, maxPositionEmbeddings: 40960, tieWordEmbeddings: true }),
+  qwen('qwen3-8b', 'Qwen/Qwen3-8B', { layers: 36, attentionHeads: 32, kvHeads: 8, hiddenSize: 4096, intermediateSize: 12288, parameters: 8.19e9, maxPositionEmbeddings: 40960 }),
+  qwen('qwen3-14b', 'Qwen/Qwen3-14B', { layers: 40, attentionHeads: 40, kvHeads: 8, hiddenSize: 5120, intermediateSize: 17408, parameters: 14.8e9, maxPositionEmbeddings: 40960 }),
+  qwen('qwen3-32b', 'Qwen/Qwen3-32B', { layers: 64, attentionHeads: 64, kvHeads: 8, hiddenSize: 5120, intermediateSize: 25600, parameters: 32.8e9, maxPositionEmbeddings: 40960 }),
+  { id: 'mistral-7b', huggingFaceId: 'mistralai/Mistral-7B-Instruct-v0.3', layers: 32, attentionHeads: 32, kvHeads: 8, headDim: 128, hiddenSize: 4096, intermediateSize: 14336, parameters: 7.25e9, vocabSize: 32768, maxPositionEmbeddings: 32768 },
+  { id: 'mistral-small-24b', huggingFaceId: 'mistralai/Mistral-Small-24B-Instruct-2501', layers: 40, attentionHeads: 32, kvHeads: 8, headDim: 128, hiddenSize: 5120, intermediateSize: 32768, parameters: 23.6e9, vocabSize: 131072, maxPositionEmbeddings: 32768 },
+  // MLA: one latent of kv_lora_rank + qk_rope_head_dim per token per layer. FFN width: 6 routed + 2 shared experts of 1408.
+  { id: 'deepseek-v2-lite', huggingFaceId: 'deepseek-ai/DeepSeek-V2-Lite-Chat', layers: 27, attentionHeads: 16, kvHeads: 16, headDim: 192, hiddenSize: 2048, intermediateSize: 11264, parameters: 15.7e9, vocabSize: 102400, maxPositionEmbeddings: 163840, attention: 'mla', kvLoraRank: 512, qkRopeHeadDim: 64, moe: true },
+  { id: 'deepseek-v3', huggingFaceId: 'deepseek-ai/DeepSeek-V3', layers: 61, attentionHeads: 128, kvHeads: 128, headDim: 192, hiddenSize: 7168, intermediateSize: 18432, parameters: 671e9, dtypeBytes: 1, vocabSize: 129280, maxPositionEmbeddings: 163840, attention: 'mla', kvLoraRank: 512, qkRopeHeadDim: 64, moe: true, quantization: 'fp8' },
+];
+
+const byKey = new Map<string, ModelSpec>();
+for (const e of entries) {
+  byKey.set(e.id, e);
+  byKey.set(e.huggingFaceId.toLowerCase(), e);
+}
+
+/** Ids of every catalog model, sorted. */
+export const MODEL_IDS: readonly string[] = entries.map((e) => e.id).sort();
+
+/** Finds a catalog model by id (`llama-3.1-8b`) or Hugging Face id (case-insensitive). */
+export function findModel(key: string): ModelSpec | undefined {
+  return byKey.get(key) ?? byKey.get(key.toLowerCase());
+}
+
+/** Looks a model up; throws a message that lists the catalog when it is unknown. */
+export function resolveModel(key: string, field = 'model'): ModelSpec {
+  const spec = findModel(key);
+  if (!spec) {
+    throw new Error(
+      `'${field}' is not in the model catalog (got ${JSON.stringify(key)}; allowed: ${MODEL_IDS.join(', ')}). ` +
+        `Fix: use a catalog id, or pass { huggingFaceId, architecture } (architectureFromHuggingFaceConfig builds one from config.json).`,
+    );
+  }
+  return spec;
+}
+
+function num(config: Record<string, unknown>, key: string): number | undefined {
+  const v = config[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+const DTYPE_BYTES: Record<string, number> = { float32: 4, float16: 2, bfloat16: 2, float8_e4m3fn: 1 };
+
+/**
+ * Builds an architecture from a Hugging Face `config.json` object the user already has (gpuplane never downloads).
+ * Counts parameters from the geometry: embeddings, attention (standard or MLA), dense or MoE FFN per layer.
+ * Multimodal configs that nest the language model under `text_config` are read from there.
+ */
+export function architectureFromHuggingFaceConfig(config: Record<string, unknown>): ModelArchitecture & { quantization: Quantization } {
+  const text = (config.text_config && typeof config.text_config === 'object' ? config.text_config : config) as Record<string, unknown>;
+  const need = (key: string): number => {
+    const v = num(text, key);
+    if (v === undefined || v <= 0) {
+      throw new Error(`config.json field '${key}' must be a positive number (got ${JSON.stringify(text[key])}). Fix: pass the model's own config.json; gpuplane reads num_hidden_layers, hidden_size, num_attention_heads.`);
+    }
+    return v;
+  };
+  const layers = need('num_hidden_layers');
+  const hidden = need('hidden_size');
+  const heads = need('num_attention_heads');
+  const kvHeads = num(text, 'num_key_value_heads') ?? heads;
+  const headDim = num(text, 'head_dim') ?? hidden / heads;
+  const vocab = num(text, 'vocab_size') ?? 32000;
+  const tied = text.tie_word_embeddings === true;
+  const kvLoraRank = num(text, 'kv_lora_rank');
+  const mla = kvLoraRank !== undefined;
+  const qkRope = num(text, 'qk_rope_head_dim') ?? 0;
+
+  let attention: number;
+  if (mla) {
+    const qLora = num(text, 'q_lora_rank');
+    const qkNope = num(text, 'qk_nope_head_dim') ?? 0;
+    const vHead = num(text, 'v_head_dim') ?? qkNope;
+    const qHead = qkNope + qkRope;
+    const q = qLora ? hidden * qLora + qLora * heads * qHead : hidden * heads * qHead;
+    attention = q + hidden * (kvLoraRank + qkRope) + kvLoraRank * heads * (qkNope + vHead) + heads * vHead * hidden;
+  } else {
+    attention = 2 * hidden * heads * headDim + 2 * hidden * kvHeads * headDim;
+  }
+
+  const denseInter = num(text, 'intermediate_size') ?? 4 * hidden;
+  const experts = num(text, 'n_routed_experts') ?? num(text, 'num_local_experts') ?? num(text, 'num_experts');
+  const moe = experts !== undefined && experts > 1;
+  let ffnParams: number;
+  let activeInter: number;
+  if (moe) {
+    const expertInter = num(text, 'moe_intermediate_size') ?? denseInter;
+    const perToken = num(text, 'num_experts_per_tok') ?? num(text, 'num_experts_per_token') ?? 2;
+    const shared = (num(text, 'n_shared_experts') ?? 0) * expertInter + (num(text, 'shared_expert_intermediate_size') ?? 0);
+    const denseLayers = Math.min(layers, num(text, 'first_k_dense_replace') ?? 0);
+    const moeLayerParams = 3 * hidden * (experts * expertInter + shared) + hidden * experts;
+    ffnParams = denseLayers * 3 * hidden * denseInter + (layers - denseLayers) * moeLayerParams;
+    activeInter = perToken * expertInter + shared;
+  } else {
+    ffnParams = layers * 3 * hidden * denseInter;
+    activeInter = denseInter;
+  }
+  const embeddings = vocab * hidden * (tied ? 1 : 2);
+  const parameters = embeddings + layers * attention + ffnParams + layers * 2 * hidden;
+
+  const dtype = String(text.torch_dtype ?? config.torch_dtype ?? text.dtype ?? 'bfloat16');
+  const qc = (config.quantization_config ?? {}) as Record<string, unknown>;
+  const method = String(qc.quant_method ?? '').toLowerCase();
+  let quantization: Quantization = 'none';
+  if (method === 'awq') quantization = 'awq';
+  else if (method === 'gptq') quantization = Number(qc.bits ?? 4) >= 8 ? 'int8' : 'gptq';
+  else if (method === 'fp8') quantization = 'fp8';
+  else if (method === 'compressed-tensors' || method === 'bitsandbytes') quantization = 'int8';
+
+  return {
+    layers,
+    kvHeads,
+    headDim,
+    parameters,
+    dtypeBytes: DTYPE_BYTES[dtype] ?? 2,
+    attentionHeads: heads,
+    hiddenSize: hidden,
+    intermediateSize: activeInter,
+    vocabSize: vocab,
+    tieWordEmbeddings: tied,
+    maxPositionEmbeddings: num(text, 'max_position_embeddings'),
+    attention: mla ? 'mla' : 'standard',
+    kvLoraRank: mla ? kvLoraRank : undefined,
+    qkRopeHeadDim: mla ? qkRope : undefined,
+    moe,
+    quantization,
+  };
+}

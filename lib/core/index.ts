@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './kube';
+export * from './catalog/gpus';
+export * from './catalog/models';
+export * from './vllm/version';
+export * from './vllm/estimator';
+export * from './vllm/options';
+export * from './vllm/render';
+export { vllmAlertRules, AlertRule } from './vllm/monitoring';
+export { prometheusAdapterRule, ADAPTER_METRIC } from './vllm/autoscaling';
+export { VLLM_PORT, VLLM_PORT_NAME } from './vllm/labels';
+export * from './validate';
+export * from './object-ids';

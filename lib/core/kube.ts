@@ -1,0 +1,73 @@
+/** A plain Kubernetes object as the core renders it: JSON-compatible, deterministic, with an explicit name. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Deterministic output: object keys sorted, `undefined` dropped, arrays kept in order.
+ * `null` is dropped as well: nothing gpuplane renders needs an explicit null.
+ */
+export function canonicalize<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.filter((v) => v !== undefined && v !== null).map((v) => canonicalize(v)) as unknown as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value as Record<string, unknown>).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v === undefined || v === null) continue;
+      out[key] = canonicalize(v);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** `group/version` -> `group`, `v1` -> `` (core). */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** A stable identity for an object inside one render: `Kind/namespace/name`. */
+export function objectKey(obj: KubeObject): string {
+  return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+}
+
+/** Formats a GiB amount as a Kubernetes quantity in whole Gi (rounded up). */
+export function gibQuantity(gib: number): string {
+  return `${Math.ceil(gib - 1e-9)}Gi`;
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/** Parses a Kubernetes resource quantity to a number (bytes, cores...). Returns undefined when it does not parse. */
+export function parseQuantity(q: string | number): number | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(q.trim());
+  if (!m) return undefined;
+  const base = Number(m[1]);
+  if (m[2]) return base * 10 ** Number(m[2].slice(1));
+  const suffix = m[3] ?? '';
+  return base * (BINARY[suffix] ?? DECIMAL[suffix]);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDns1123Label(s: string): boolean {
+  return s.length <= 63 && DNS1123_LABEL.test(s);
+}
+
+export function isDns1123Subdomain(s: string): boolean {
+  return s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
+}

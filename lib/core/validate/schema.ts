@@ -1,0 +1,63 @@
+/* eslint-disable @typescript-eslint/no-var-requires */
+import { KubeObject, objectKey } from '../kube';
+
+/** A model class from kubernetes-models: construct with the object, `validate()` throws on a schema violation. */
+type ModelClass = new (data: unknown) => { validate(): void };
+
+/**
+ * Schemas by `apiVersion/kind`: Kubernetes OpenAPI through kubernetes-models 4.5 (CommonJS), CRDs through the
+ * @kubernetes-models packages that still ship CommonJS. Loaded lazily so a plain import of gpuplane stays cheap.
+ */
+const LOADERS: Record<string, () => ModelClass> = {
+  'v1/ConfigMap': () => require('kubernetes-models/v1').ConfigMap,
+  'v1/Namespace': () => require('kubernetes-models/v1').Namespace,
+  'v1/PersistentVolumeClaim': () => require('kubernetes-models/v1').PersistentVolumeClaim,
+  'v1/ResourceQuota': () => require('kubernetes-models/v1').ResourceQuota,
+  'v1/Secret': () => require('kubernetes-models/v1').Secret,
+  'v1/Service': () => require('kubernetes-models/v1').Service,
+  'v1/ServiceAccount': () => require('kubernetes-models/v1').ServiceAccount,
+  'apps/v1/DaemonSet': () => require('kubernetes-models/apps/v1').DaemonSet,
+  'apps/v1/Deployment': () => require('kubernetes-models/apps/v1').Deployment,
+  'apps/v1/StatefulSet': () => require('kubernetes-models/apps/v1').StatefulSet,
+  'autoscaling/v2/HorizontalPodAutoscaler': () => require('kubernetes-models/autoscaling/v2').HorizontalPodAutoscaler,
+  'batch/v1/CronJob': () => require('kubernetes-models/batch/v1').CronJob,
+  'batch/v1/Job': () => require('kubernetes-models/batch/v1').Job,
+  'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1').NetworkPolicy,
+  'policy/v1/PodDisruptionBudget': () => require('kubernetes-models/policy/v1').PodDisruptionBudget,
+  'rbac.authorization.k8s.io/v1/Role': () => require('kubernetes-models/rbac.authorization.k8s.io/v1').Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': () => require('kubernetes-models/rbac.authorization.k8s.io/v1').RoleBinding,
+  'monitoring.coreos.com/v1/PrometheusRule': () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1').PrometheusRule,
+  'monitoring.coreos.com/v1/ServiceMonitor': () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1').ServiceMonitor,
+  'networking.istio.io/v1beta1/DestinationRule': () => require('@kubernetes-models/istio/networking.istio.io/v1beta1').DestinationRule,
+  'networking.istio.io/v1beta1/VirtualService': () => require('@kubernetes-models/istio/networking.istio.io/v1beta1').VirtualService,
+  'keda.sh/v1alpha1/ScaledObject': () => require('@kubernetes-models/keda/keda.sh/v1alpha1').ScaledObject,
+};
+
+const cache = new Map<string, ModelClass>();
+
+/** The `apiVersion/kind` pairs gpuplane can validate against an upstream schema. */
+export const SCHEMA_KINDS: readonly string[] = Object.keys(LOADERS).sort();
+
+export function hasSchema(apiVersion: string, kind: string): boolean {
+  return `${apiVersion}/${kind}` in LOADERS;
+}
+
+/** Validates one object against its upstream schema; returns the problems (empty when valid). */
+export function validateSchema(obj: KubeObject): string[] {
+  const key = `${obj.apiVersion}/${obj.kind}`;
+  const loader = LOADERS[key];
+  if (!loader) return [`${objectKey(obj)}: no schema is known for ${key}; gpuplane refuses to emit objects it cannot validate`];
+  let Model = cache.get(key);
+  if (!Model) {
+    Model = loader();
+    cache.set(key, Model);
+  }
+  try {
+    // Deep copy: the model classes assign into themselves, never into our object.
+    new Model(JSON.parse(JSON.stringify(obj))).validate();
+    return [];
+  } catch (e) {
+    const err = e as Error & { errors?: { instancePath?: string; message?: string }[] };
+    return [`${objectKey(obj)}: schema ${key}: ${err.message}`];
+  }
+}

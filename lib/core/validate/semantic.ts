@@ -1,0 +1,112 @@
+import { isDns1123Label, isDns1123Subdomain, KubeObject, objectKey, parseQuantity } from '../kube';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function podSpecOf(obj: Obj): Obj | undefined {
+  if (WORKLOAD_KINDS.has(obj.kind)) return obj.spec?.template?.spec;
+  if (obj.kind === 'Job') return obj.spec?.template?.spec;
+  if (obj.kind === 'CronJob') return obj.spec?.jobTemplate?.spec?.template?.spec;
+  return undefined;
+}
+
+function podLabelsOf(obj: Obj): Record<string, string> | undefined {
+  return WORKLOAD_KINDS.has(obj.kind) ? obj.spec?.template?.metadata?.labels : undefined;
+}
+
+function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (!selector || !labels) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+function checkPodSpec(where: string, spec: Obj, out: string[]): void {
+  const volumes = new Set<string>((spec.volumes ?? []).map((v: Obj) => v.name));
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Obj[]) {
+    const at = `${where} container ${c.name}`;
+    const portNames = new Set<string>();
+    const portNumbers = new Set<number>();
+    for (const p of c.ports ?? []) {
+      portNumbers.add(p.containerPort);
+      if (p.name === undefined) continue;
+      if (p.name.length > 15 || !IANA_SVC_NAME.test(p.name)) out.push(`${at}: port name "${p.name}" must be at most 15 lower-case letters, digits and "-", with a letter`);
+      if (portNames.has(p.name)) out.push(`${at}: port name "${p.name}" is used twice`);
+      portNames.add(p.name);
+    }
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
+      const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
+      if (port === undefined) continue;
+      if (typeof port === 'string' && !portNames.has(port)) out.push(`${at}: ${probe} uses port "${port}", which the container does not declare`);
+      if (typeof port === 'number' && portNumbers.size > 0 && !portNumbers.has(port)) out.push(`${at}: ${probe} uses port ${port}, which the container does not declare`);
+    }
+    for (const m of c.volumeMounts ?? []) {
+      if (!volumes.has(m.name)) out.push(`${at}: volumeMount "${m.name}" has no volume of that name`);
+    }
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    for (const [res, q] of [...Object.entries(req), ...Object.entries(lim)] as [string, string][]) {
+      if (parseQuantity(q) === undefined) out.push(`${at}: resource ${res} quantity "${q}" does not parse`);
+    }
+    for (const res of Object.keys(lim)) {
+      const r = req[res] !== undefined ? parseQuantity(req[res]) : undefined;
+      const l = parseQuantity(lim[res]);
+      if (r !== undefined && l !== undefined && r > l) out.push(`${at}: ${res} request ${req[res]} is above its limit ${lim[res]}`);
+    }
+    for (const res of new Set([...Object.keys(req), ...Object.keys(lim)])) {
+      if (res.includes('/') && req[res] !== undefined && lim[res] !== undefined && req[res] !== lim[res]) {
+        out.push(`${at}: extended resource ${res} must have request equal to limit (got ${req[res]} and ${lim[res]})`);
+      }
+    }
+  }
+}
+
+/**
+ * Checks a schema cannot express: names, selectors that select what they should, ports and probes that line up,
+ * quantities that parse, references between the objects of one render.
+ */
+export function validateSemantics(objects: readonly KubeObject[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const all = objects as readonly Obj[];
+  const workloads = all.filter((o) => WORKLOAD_KINDS.has(o.kind));
+  for (const obj of all) {
+    const key = objectKey(obj as KubeObject);
+    if (seen.has(key)) out.push(`${key}: rendered twice`);
+    seen.add(key);
+    const name: string = obj.metadata?.name ?? '';
+    const labelKinds = new Set(['Service', 'Namespace']);
+    if (labelKinds.has(obj.kind) ? !isDns1123Label(name) : !isDns1123Subdomain(name)) {
+      out.push(`${key}: metadata.name "${name}" is not a valid DNS-1123 ${labelKinds.has(obj.kind) ? 'label' : 'subdomain'}`);
+    }
+    for (const [k, v] of Object.entries<string>(obj.metadata?.labels ?? {})) {
+      if (typeof v !== 'string' || v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) out.push(`${key}: label ${k}="${v}" is not a valid label value`);
+    }
+    const podSpec = podSpecOf(obj);
+    if (podSpec) checkPodSpec(key, podSpec, out);
+    if (WORKLOAD_KINDS.has(obj.kind)) {
+      const sel = obj.spec?.selector?.matchLabels;
+      if (!matches(sel, podLabelsOf(obj))) out.push(`${key}: spec.selector.matchLabels does not match the pod template labels`);
+    }
+    if (obj.kind === 'Service' && obj.spec?.selector) {
+      const targets = workloads.filter((w) => w.metadata.namespace === obj.metadata.namespace && matches(obj.spec.selector, podLabelsOf(w)));
+      if (targets.length === 0 && workloads.length > 0) out.push(`${key}: spec.selector selects no workload of this render`);
+      for (const p of obj.spec.ports ?? []) {
+        if (typeof p.targetPort !== 'string') continue;
+        for (const w of targets) {
+          const names = (podSpecOf(w)?.containers ?? []).flatMap((c: Obj) => (c.ports ?? []).map((cp: Obj) => cp.name));
+          if (!names.includes(p.targetPort)) out.push(`${key}: targetPort "${p.targetPort}" is not a port of ${objectKey(w as KubeObject)}`);
+        }
+      }
+    }
+    if (obj.kind === 'PodDisruptionBudget') {
+      if (obj.spec?.minAvailable === 0 || obj.spec?.minAvailable === '0%') out.push(`${key}: minAvailable 0 protects nothing`);
+      if (!workloads.some((w) => matches(obj.spec?.selector?.matchLabels, podLabelsOf(w)))) out.push(`${key}: selector selects no workload of this render`);
+    }
+    const target = obj.kind === 'HorizontalPodAutoscaler' || obj.kind === 'ScaledObject' ? obj.spec?.scaleTargetRef : undefined;
+    if (target && !workloads.some((w) => w.metadata.name === target.name && w.metadata.namespace === obj.metadata.namespace)) {
+      out.push(`${key}: scaleTargetRef ${target.name} is not a workload of this render`);
+    }
+  }
+  return out;
+}

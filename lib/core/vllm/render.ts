@@ -1,0 +1,35 @@
+import { canonicalize, KubeObject } from '../kube';
+import { assertValidObjects } from '../validate';
+import { renderAutoscaling } from './autoscaling';
+import { renderMonitoring } from './monitoring';
+import { renderIstio, renderNetworkPolicy } from './network';
+import { ResolvedVllmService, resolveVllmService, VllmServiceOptions } from './options';
+import { renderDeployment, renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderService } from './workload';
+
+export interface VllmServiceRender {
+  /** Options with every default resolved. */
+  readonly resolved: ResolvedVllmService;
+  /** Every object, in apply order, canonical (sorted keys, no undefined). */
+  readonly objects: readonly KubeObject[];
+}
+
+/**
+ * Resolves options (throwing every invariant violated), renders the objects, and validates each against its
+ * upstream schema and the semantic checks. Pure and deterministic: the same options give the same objects.
+ */
+export function renderVllmService(options: VllmServiceOptions): VllmServiceRender {
+  const r = resolveVllmService(options);
+  const objects = [
+    ...renderNamespace(r),
+    ...renderModelCacheClaim(r),
+    renderDeployment(r),
+    renderService(r),
+    renderDisruptionBudget(r),
+    ...renderAutoscaling(r),
+    ...renderMonitoring(r),
+    ...renderNetworkPolicy(r),
+    ...renderIstio(r),
+  ].map((o) => canonicalize(o));
+  assertValidObjects(`VllmService '${r.name}'`, objects);
+  return { resolved: r, objects };
+}

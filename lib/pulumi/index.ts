@@ -1,0 +1,3 @@
+export * from '../core';
+export * from './resources';
+export * from './vllm-service';
