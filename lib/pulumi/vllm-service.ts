@@ -22,9 +22,10 @@ export class VllmService extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: VllmServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('gpuplane:index:VllmService', name, {}, opts);
+    // Render (and refuse bad options) before registering anything with the engine.
     const objectName = args.name ?? name;
     const render = renderVllmService({ ...args, name: objectName });
+    super('gpuplane:index:VllmService', name, {}, opts);
     this.resolved = render.resolved;
     this.memory = render.resolved.memory;
     this.resources = createKubernetesResources(this, name, objectName, render.objects);

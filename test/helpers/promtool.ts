@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -9,7 +9,10 @@ export function promtoolCheckRules(groups: unknown[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'gpuplane-rules-'));
   const file = join(dir, 'rules.yaml');
   writeFileSync(file, stringify({ groups }));
-  return execFileSync('promtool', ['check', 'rules', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+  const output = `${run.stdout}${run.stderr}`;
+  if (run.status !== 0) throw new Error(`promtool check rules failed:\n${output}`);
+  return output;
 }
 
 /** Runs `promtool test rules` on a unit-test file against the given rule groups. */

@@ -1,0 +1,87 @@
+import { architectureFromHuggingFaceConfig, findModel, MODEL_IDS, resolveModel } from '../../../lib/core/catalog/models';
+
+/** Fields as they appear in the models' published config.json files. */
+const LLAMA_31_8B = {
+  architectures: ['LlamaForCausalLM'], hidden_size: 4096, intermediate_size: 14336, max_position_embeddings: 131072,
+  num_attention_heads: 32, num_hidden_layers: 32, num_key_value_heads: 8, tie_word_embeddings: false, torch_dtype: 'bfloat16', vocab_size: 128256,
+};
+const QWEN25_7B = {
+  architectures: ['Qwen2ForCausalLM'], hidden_size: 3584, intermediate_size: 18944, max_position_embeddings: 32768,
+  num_attention_heads: 28, num_hidden_layers: 28, num_key_value_heads: 4, tie_word_embeddings: false, torch_dtype: 'bfloat16', vocab_size: 152064,
+};
+const QWEN3_8B = {
+  architectures: ['Qwen3ForCausalLM'], head_dim: 128, hidden_size: 4096, intermediate_size: 12288, max_position_embeddings: 40960,
+  num_attention_heads: 32, num_hidden_layers: 36, num_key_value_heads: 8, tie_word_embeddings: false, torch_dtype: 'bfloat16', vocab_size: 151936,
+};
+const DEEPSEEK_V2_LITE = {
+  architectures: ['DeepseekV2ForCausalLM'], hidden_size: 2048, intermediate_size: 10944, moe_intermediate_size: 1408, kv_lora_rank: 512,
+  q_lora_rank: null, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128, n_routed_experts: 64, n_shared_experts: 2,
+  num_experts_per_tok: 6, first_k_dense_replace: 1, max_position_embeddings: 163840, num_attention_heads: 16, num_hidden_layers: 27,
+  num_key_value_heads: 16, tie_word_embeddings: false, torch_dtype: 'bfloat16', vocab_size: 102400,
+};
+const AWQ_70B = { ...LLAMA_31_8B, hidden_size: 8192, intermediate_size: 28672, num_attention_heads: 64, num_hidden_layers: 80, torch_dtype: 'float16', quantization_config: { quant_method: 'awq', bits: 4 } };
+
+describe('architectureFromHuggingFaceConfig', () => {
+  test.each([
+    ['Llama-3.1-8B', LLAMA_31_8B, 8.03e9],
+    ['Qwen2.5-7B', QWEN25_7B, 7.62e9],
+    ['Qwen3-8B', QWEN3_8B, 8.19e9],
+    ['DeepSeek-V2-Lite (MLA, MoE)', DEEPSEEK_V2_LITE, 15.7e9],
+  ])('%s: counts parameters within 2%% of the published size', (_name, config, published) => {
+    const a = architectureFromHuggingFaceConfig(config);
+    expect(Math.abs(a.parameters - published) / published).toBeLessThan(0.02);
+  });
+
+  test('reads the attention geometry and context', () => {
+    expect(architectureFromHuggingFaceConfig(LLAMA_31_8B)).toMatchObject({ layers: 32, kvHeads: 8, headDim: 128, attentionHeads: 32, maxPositionEmbeddings: 131072, attention: 'standard', moe: false, quantization: 'none' });
+    expect(architectureFromHuggingFaceConfig(QWEN3_8B).headDim).toBe(128);
+  });
+
+  test('MLA models keep their latent geometry and the active FFN width', () => {
+    const a = architectureFromHuggingFaceConfig(DEEPSEEK_V2_LITE);
+    expect(a).toMatchObject({ attention: 'mla', kvLoraRank: 512, qkRopeHeadDim: 64, moe: true, intermediateSize: 8 * 1408 });
+  });
+
+  test('reads the quantization method', () => {
+    expect(architectureFromHuggingFaceConfig(AWQ_70B).quantization).toBe('awq');
+  });
+
+  test('matches the catalog for the same model', () => {
+    const parsed = architectureFromHuggingFaceConfig(LLAMA_31_8B);
+    const catalog = findModel('llama-3.1-8b')!;
+    expect(parsed).toMatchObject({ layers: catalog.layers, kvHeads: catalog.kvHeads, headDim: catalog.headDim, hiddenSize: catalog.hiddenSize, intermediateSize: catalog.intermediateSize });
+  });
+
+  test('reads the language model of a multimodal config', () => {
+    expect(architectureFromHuggingFaceConfig({ text_config: QWEN25_7B, vision_config: {} }).layers).toBe(28);
+  });
+
+  test('fails if a required field is missing, naming it', () => {
+    expect(() => architectureFromHuggingFaceConfig({ hidden_size: 4096 })).toThrow("config.json field 'num_hidden_layers' must be a positive number (got undefined)");
+  });
+});
+
+describe('model catalog', () => {
+  test('has the models the issue asks for', () => {
+    for (const id of ['llama-3.1-8b', 'llama-3.2-1b', 'llama-3.2-3b', 'llama-3.1-70b', 'llama-3.3-70b', 'llama-3.1-405b', 'qwen2.5-7b', 'qwen2.5-14b', 'qwen2.5-32b', 'qwen2.5-72b', 'qwen3-8b', 'qwen3-32b', 'mistral-7b', 'mistral-small-24b', 'deepseek-v2-lite']) {
+      expect(MODEL_IDS).toContain(id);
+    }
+  });
+
+  test.each(MODEL_IDS.map((id) => [id]))('%s: consistent geometry', (id) => {
+    const m = findModel(id)!;
+    expect(m.huggingFaceId).toMatch(/^[\w.-]+\/[\w.-]+$/);
+    if (m.attentionHeads !== undefined) expect(m.attentionHeads % m.kvHeads).toBe(0);
+    if (m.hiddenSize && m.attentionHeads && m.attention !== 'mla') expect(m.headDim * m.attentionHeads).toBeGreaterThanOrEqual(m.hiddenSize * 0.5);
+    expect(m.maxPositionEmbeddings).toBeGreaterThanOrEqual(32768);
+    if (m.attention === 'mla') expect(m.kvLoraRank).toBeGreaterThan(0);
+  });
+
+  test('finds by Hugging Face id, case-insensitively', () => {
+    expect(findModel('META-LLAMA/Llama-3.1-8B-Instruct')?.id).toBe('llama-3.1-8b');
+  });
+
+  test('fails if the id is unknown, listing the catalog', () => {
+    expect(() => resolveModel('gpt-5')).toThrow(/'model' is not in the model catalog \(got "gpt-5"; allowed: deepseek-v2-lite, /);
+  });
+});

@@ -1,0 +1,78 @@
+import type * as pulumiTypes from '@pulumi/pulumi';
+import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
+import { KubeObject } from '../../lib/core/kube';
+import { objectId } from '../../lib/core/object-ids';
+import { validateObjects } from '../../lib/core/validate';
+import { promiseOf, recordResources, settle } from '../helpers/pulumi-mocks';
+import { find, flag, vllmContainer } from '../helpers/find';
+
+const recorded = recordResources();
+/* eslint-disable @typescript-eslint/no-var-requires */
+const { buildApp } = require('../../examples/main') as typeof import('../../examples/main');
+const { EXAMPLE_SERVICES } = require('../../examples/services') as typeof import('../../examples/services');
+
+/** Synthesizes the cdk8s app into a temporary folder and reads the manifests back, per chart. */
+function synthExamples(): Record<string, KubeObject[]> {
+  const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-examples-'));
+  buildApp(outdir).synth();
+  const out: Record<string, KubeObject[]> = {};
+  for (const file of readdirSync(outdir).sort()) {
+    out[file.replace(/\.k8s\.yaml$/, '')] = parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJSON() as KubeObject);
+  }
+  return out;
+}
+
+describe('examples', () => {
+  const charts = synthExamples();
+
+  test('one manifest file per example', () => {
+    expect(Object.keys(charts)).toEqual(Object.keys(EXAMPLE_SERVICES).sort());
+  });
+
+  test.each(Object.keys(EXAMPLE_SERVICES).map((k) => [k]))('%s: every object validates against its schema and the semantic checks', (name) => {
+    expect(charts[name].length).toBeGreaterThan(5);
+    expect(validateObjects(charts[name])).toEqual([]);
+  });
+
+  test('llama-8b-h100: one H100 per pod, 8192 context', () => {
+    const c = vllmContainer(find(charts['llama-8b-h100'], 'Deployment'));
+    expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(flag(c.args, '--max-model-len')).toBe('8192');
+  });
+
+  test('llama-70b-tp4: TP=4 with /dev/shm and a shared RWX cache', () => {
+    const objs = charts['llama-70b-tp4'];
+    const d = find(objs, 'Deployment');
+    expect(flag(vllmContainer(d).args, '--tensor-parallel-size')).toBe('4');
+    expect(d.spec.template.spec.volumes).toContainEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } });
+    expect(find(objs, 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadWriteMany']);
+  });
+
+  test('llama-70b-awq: a quantized 70B on one GPU', () => {
+    const c = vllmContainer(find(charts['llama-70b-awq'], 'Deployment'));
+    expect(flag(c.args, '--quantization')).toBe('awq');
+    expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
+  });
+
+  test('qwen-keda-istio: KEDA, Istio tuned, its own namespace with a GPU quota', () => {
+    const objs = charts['qwen-keda-istio'];
+    expect(objs.map((o) => o.kind)).toEqual(expect.arrayContaining(['Namespace', 'ResourceQuota', 'ScaledObject', 'VirtualService', 'DestinationRule']));
+    expect(find(objs, 'PrometheusRule').metadata.labels.release).toBe('kube-prometheus-stack');
+  });
+
+  test('the Pulumi program builds the same objects (parity with cdk8s)', async () => {
+    const program = require('../../examples/pulumi') as typeof import('../../examples/pulumi');
+    const all = Object.values(program.services).flatMap((s) => Object.values(s.resources)) as pulumiTypes.Resource[];
+    await settle(all);
+    for (const [chart, options] of Object.entries(EXAMPLE_SERVICES)) {
+      for (const obj of charts[chart]) {
+        const logical = `${chart}-${objectId(options.name, obj).toLowerCase()}`;
+        expect(recorded.find((r) => r.name === logical)?.inputs).toEqual(obj);
+      }
+    }
+    expect(await promiseOf(program.urls['llama-8b-h100'])).toBe('http://llama-8b.inference.svc.cluster.local:8000/v1');
+  });
+});

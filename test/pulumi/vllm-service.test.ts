@@ -1,0 +1,73 @@
+import type * as pulumiTypes from '@pulumi/pulumi';
+import { recordResources, promiseOf, settle } from '../helpers/pulumi-mocks';
+import { renderVllmService } from '../../lib/core/vllm/render';
+import { objectId } from '../../lib/core/object-ids';
+
+const recorded = recordResources();
+// Imported after the mocks, as Pulumi's testing guide requires.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { VllmService } = require('../../lib/pulumi') as typeof import('../../lib/pulumi');
+
+describe('VllmService (Pulumi)', () => {
+  const args = { namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', autoscaling: { mode: 'keda' as const }, istio: { mode: 'tuned' as const } };
+  let svc: InstanceType<typeof VllmService>;
+
+  beforeAll(async () => {
+    svc = new VllmService('llama', args);
+    await settle(Object.values(svc.resources) as pulumiTypes.Resource[]);
+    await promiseOf(svc.urn);
+  });
+
+  test('registers the component with its type token', () => {
+    expect(recorded.find((r) => r.name === 'llama')?.type).toBe('gpuplane:index:VllmService');
+  });
+
+  test('creates one typed resource per object, custom resources for CRDs', () => {
+    // Registration is asynchronous; compare as a sorted set.
+    const mine = recorded.filter((r) => r.name.startsWith('llama-'));
+    expect(mine.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'kubernetes:apps/v1:Deployment llama-deployment',
+      'kubernetes:core/v1:Service llama-service',
+      'kubernetes:policy/v1:PodDisruptionBudget llama-poddisruptionbudget',
+      'kubernetes:keda.sh/v1alpha1:ScaledObject llama-scaledobject',
+      'kubernetes:monitoring.coreos.com/v1:ServiceMonitor llama-servicemonitor',
+      'kubernetes:monitoring.coreos.com/v1:PrometheusRule llama-prometheusrule',
+      'kubernetes:networking.k8s.io/v1:NetworkPolicy llama-networkpolicy',
+      'kubernetes:networking.istio.io/v1beta1:VirtualService llama-virtualservice',
+      'kubernetes:networking.istio.io/v1beta1:DestinationRule llama-destinationrule',
+    ].sort());
+  });
+
+  test('every child is parented to the component', async () => {
+    for (const res of Object.values(svc.resources)) {
+      expect(await promiseOf(res.urn)).toMatch(/::gpuplane:index:VllmService\$kubernetes:/);
+    }
+  });
+
+  test('parity: the resources carry exactly the objects the core renders (and the cdk8s construct synthesizes)', () => {
+    const objects = renderVllmService({ ...args, name: 'llama' }).objects;
+    const byName = new Map(recorded.map((r) => [r.name, r.inputs]));
+    for (const obj of objects) {
+      expect(byName.get(`llama-${objectId('llama', obj).toLowerCase()}`)).toEqual(obj);
+    }
+    expect(recorded.filter((r) => r.name.startsWith('llama-'))).toHaveLength(objects.length);
+  });
+
+  test('outputs the URL and the estimate', async () => {
+    expect(await promiseOf(svc.url)).toBe('http://llama.inference.svc.cluster.local:8000/v1');
+    expect(svc.memory.fits).toBe(true);
+  });
+
+  test('a created namespace comes first and the rest depend on it', async () => {
+    const ns = new VllmService('qwen', { name: 'qwen', namespace: 'chat', createNamespace: true, model: 'qwen3-8b', gpu: 'L40S' });
+    await settle(Object.values(ns.resources) as pulumiTypes.Resource[]);
+    expect(Object.keys(ns.resources)[0]).toBe('Namespace');
+    expect(recorded.find((r) => r.name === 'qwen-namespace')?.type).toBe('kubernetes:core/v1:Namespace');
+  });
+
+  test('fails if the options are refused, before any resource is created', () => {
+    const before = recorded.length;
+    expect(() => new VllmService('bad', { model: 'llama-3.1-70b', gpu: 'T4' })).toThrow(/VllmService 'bad': 1 problem/);
+    expect(recorded.length).toBe(before);
+  });
+});
