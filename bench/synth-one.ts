@@ -1,0 +1,41 @@
+/**
+ * One measurement, in a process of its own so peak memory is this run's alone:
+ *   synth-one.ts <gpuplane|baseline> <count>
+ * Prints one JSON line: wall time of building and synthesizing the app, YAML bytes written, peak RSS, RSS before the build.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { VllmService } from '../lib';
+
+const [kind, countArg] = process.argv.slice(2);
+const count = Number(countArg);
+if (!['gpuplane', 'baseline'].includes(kind) || !(count > 0)) {
+  console.error('usage: synth-one.ts <gpuplane|baseline> <count>');
+  process.exit(2);
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-bench-'));
+const rssBefore = process.memoryUsage().rss;
+const start = process.hrtime.bigint();
+const app = new App({ outdir });
+const chart = new Chart(app, 'bench', { disableResourceNameHashes: true });
+for (let i = 0; i < count; i++) {
+  if (kind === 'gpuplane') {
+    new VllmService(chart, `svc-${i}`, { name: `svc-${i}`, namespace: 'bench', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+  } else {
+    const d = new kplus.Deployment(chart, `svc-${i}`, {
+      metadata: { name: `svc-${i}`, namespace: 'bench' },
+      containers: [{ image: 'vllm/vllm-openai:v0.26.0', portNumber: 8000, securityContext: { ensureNonRoot: false } }],
+    });
+    d.exposeViaService({ name: `svc-${i}` });
+  }
+}
+app.synth();
+const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const yamlBytes = readdirSync(outdir).reduce((sum, f) => sum + statSync(join(outdir, f)).size, 0);
+rmSync(outdir, { recursive: true, force: true });
+const peak = process.resourceUsage().maxRSS * 1024;
+console.log(JSON.stringify({ kind, count, ms, yamlBytes, peakRssMiB: peak / 2 ** 20, rssBeforeMiB: rssBefore / 2 ** 20 }));
