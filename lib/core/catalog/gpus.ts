@@ -1,3 +1,5 @@
+import { a30Geometry, eightSliceGeometry, MigGeometry } from '../gpu/mig-geometry';
+
 /**
  * GPU catalog: the device memory the driver reports (what vLLM's profiler starts from), the node label value GPU
  * Feature Discovery publishes (`nvidia.com/gpu.product`), compute capability and whether the GPU supports MIG.
@@ -16,18 +18,31 @@ export interface GpuSpec {
   readonly computeCapability?: number;
   /** Whether the GPU supports Multi-Instance GPU. */
   readonly migCapable?: boolean;
+  /** MIG profiles and placements (MIG-capable GPUs only). */
+  readonly mig?: MigGeometry;
+  /** PCI device ids (`0x233010DE`), as mig-parted's `device-filter` matches them. */
+  readonly pciDeviceIds?: readonly string[];
+  /** GPU Feature Discovery's `nvidia.com/gpu.family`. */
+  readonly family?: string;
 }
 
+// Reported memory: measured values where FACTS.md has them (H100 80GB, A100, L40S, T4); elsewhere 99% of the
+// nominal capacity, the ratio the H100 80GB shows (79.2 of 80).
 const catalog: Record<string, GpuSpec> = {
-  H200: { id: 'H200', memoryGiB: 139.8, nominalMemoryGB: 141, productLabel: 'NVIDIA-H200', computeCapability: 9.0, migCapable: true },
-  'H100-94GB': { id: 'H100-94GB', memoryGiB: 93.1, nominalMemoryGB: 94, productLabel: 'NVIDIA-H100-NVL', computeCapability: 9.0, migCapable: true },
-  'H100-80GB': { id: 'H100-80GB', memoryGiB: 79.2, nominalMemoryGB: 80, productLabel: 'NVIDIA-H100-80GB-HBM3', computeCapability: 9.0, migCapable: true },
-  'A100-80GB': { id: 'A100-80GB', memoryGiB: 79.15, nominalMemoryGB: 80, productLabel: 'NVIDIA-A100-SXM4-80GB', computeCapability: 8.0, migCapable: true },
-  'A100-40GB': { id: 'A100-40GB', memoryGiB: 39.4, nominalMemoryGB: 40, productLabel: 'NVIDIA-A100-SXM4-40GB', computeCapability: 8.0, migCapable: true },
-  L40S: { id: 'L40S', memoryGiB: 44.4, nominalMemoryGB: 48, productLabel: 'NVIDIA-L40S', computeCapability: 8.9, migCapable: false },
-  L4: { id: 'L4', memoryGiB: 22.0, nominalMemoryGB: 24, productLabel: 'NVIDIA-L4', computeCapability: 8.9, migCapable: false },
-  A10G: { id: 'A10G', memoryGiB: 22.0, nominalMemoryGB: 24, productLabel: 'NVIDIA-A10G', computeCapability: 8.6, migCapable: false },
-  T4: { id: 'T4', memoryGiB: 14.6, nominalMemoryGB: 16, productLabel: 'Tesla-T4', computeCapability: 7.5, migCapable: false },
+  GB200: { id: 'GB200', memoryGiB: 184.1, nominalMemoryGB: 186, computeCapability: 10.0, family: 'blackwell', migCapable: true, mig: eightSliceGeometry([23, 47, 93, 186]), pciDeviceIds: ['0x294110DE'] },
+  B200: { id: 'B200', memoryGiB: 178.2, nominalMemoryGB: 180, productLabel: 'NVIDIA-B200', computeCapability: 10.0, family: 'blackwell', migCapable: true, mig: eightSliceGeometry([23, 45, 90, 180]), pciDeviceIds: ['0x290110DE'] },
+  'GH200-144GB': { id: 'GH200-144GB', memoryGiB: 142.5, nominalMemoryGB: 144, computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([18, 36, 72, 144]), pciDeviceIds: ['0x234810DE'] },
+  H200: { id: 'H200', memoryGiB: 139.8, nominalMemoryGB: 141, productLabel: 'NVIDIA-H200', computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([18, 35, 71, 141]), pciDeviceIds: ['0x233510DE', '0x233B10DE'] },
+  'H100-96GB': { id: 'H100-96GB', memoryGiB: 95.0, nominalMemoryGB: 96, computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([12, 24, 48, 96]), pciDeviceIds: ['0x234210DE', '0x233D10DE', '0x20B610DE', '0x232910DE'] },
+  'H100-94GB': { id: 'H100-94GB', memoryGiB: 93.1, nominalMemoryGB: 94, productLabel: 'NVIDIA-H100-NVL', computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([12, 24, 47, 94]), pciDeviceIds: ['0x232110DE', '0x233A10DE'] },
+  'H100-80GB': { id: 'H100-80GB', memoryGiB: 79.2, nominalMemoryGB: 80, productLabel: 'NVIDIA-H100-80GB-HBM3', computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([10, 20, 40, 80]), pciDeviceIds: ['0x233010DE', '0x233110DE', '0x232210DE', '0x232410DE'] },
+  'A100-80GB': { id: 'A100-80GB', memoryGiB: 79.15, nominalMemoryGB: 80, productLabel: 'NVIDIA-A100-SXM4-80GB', computeCapability: 8.0, family: 'ampere', migCapable: true, mig: eightSliceGeometry([10, 20, 40, 80]), pciDeviceIds: ['0x20B210DE', '0x20B510DE', '0x20F310DE', '0x20F510DE'] },
+  'A100-40GB': { id: 'A100-40GB', memoryGiB: 39.4, nominalMemoryGB: 40, productLabel: 'NVIDIA-A100-SXM4-40GB', computeCapability: 8.0, family: 'ampere', migCapable: true, mig: eightSliceGeometry([5, 10, 20, 40]), pciDeviceIds: ['0x20B010DE', '0x20B110DE', '0x20F110DE', '0x20F610DE'] },
+  A30: { id: 'A30', memoryGiB: 23.5, nominalMemoryGB: 24, productLabel: 'NVIDIA-A30', computeCapability: 8.0, family: 'ampere', migCapable: true, mig: a30Geometry(), pciDeviceIds: ['0x20B710DE'] },
+  L40S: { id: 'L40S', memoryGiB: 44.4, nominalMemoryGB: 48, productLabel: 'NVIDIA-L40S', computeCapability: 8.9, family: 'ada-lovelace', migCapable: false },
+  L4: { id: 'L4', memoryGiB: 22.0, nominalMemoryGB: 24, productLabel: 'NVIDIA-L4', computeCapability: 8.9, family: 'ada-lovelace', migCapable: false },
+  A10G: { id: 'A10G', memoryGiB: 22.0, nominalMemoryGB: 24, productLabel: 'NVIDIA-A10G', computeCapability: 8.6, family: 'ampere', migCapable: false },
+  T4: { id: 'T4', memoryGiB: 14.6, nominalMemoryGB: 16, productLabel: 'Tesla-T4', computeCapability: 7.5, family: 'turing', migCapable: false },
 };
 
 /** Ids of every catalog GPU, sorted. */
