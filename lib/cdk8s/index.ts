@@ -1,1 +1,2 @@
 export * from './vllm-service';
+export * from './gpu-node-pool';

@@ -1,3 +1,4 @@
 export * from '../core';
 export * from './resources';
 export * from './vllm-service';
+export * from './gpu-node-pool';

@@ -33,18 +33,41 @@ const LOADERS: Record<string, () => ModelClass> = {
   'keda.sh/v1alpha1/ScaledObject': () => require('@kubernetes-models/keda/keda.sh/v1alpha1').ScaledObject,
 };
 
+/** Schemas of our own (JSON schema, checked with Ajv) for kinds without CommonJS model packages. */
+const LOCAL_SCHEMAS: Record<string, () => object> = {
+  'karpenter.sh/v1/NodePool': () => require('./schemas/karpenter').KARPENTER_NODEPOOL_SCHEMA,
+};
+
 const cache = new Map<string, ModelClass>();
+const localCache = new Map<string, (data: unknown) => string[]>();
+
+/** Compiles a JSON schema into a checker that returns `path message` strings. */
+export function compileJsonSchema(schema: object): (data: unknown) => string[] {
+  const Ajv = require('ajv').default;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(schema);
+  return (data: unknown) => (validate(data) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string; params?: unknown }) => `data${e.instancePath} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in (e.params as object) ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`));
+}
 
 /** The `apiVersion/kind` pairs gpuplane can validate against an upstream schema. */
-export const SCHEMA_KINDS: readonly string[] = Object.keys(LOADERS).sort();
+export const SCHEMA_KINDS: readonly string[] = [...Object.keys(LOADERS), ...Object.keys(LOCAL_SCHEMAS)].sort();
 
 export function hasSchema(apiVersion: string, kind: string): boolean {
-  return `${apiVersion}/${kind}` in LOADERS;
+  const key = `${apiVersion}/${kind}`;
+  return key in LOADERS || key in LOCAL_SCHEMAS;
 }
 
 /** Validates one object against its upstream schema; returns the problems (empty when valid). */
 export function validateSchema(obj: KubeObject): string[] {
   const key = `${obj.apiVersion}/${obj.kind}`;
+  if (LOCAL_SCHEMAS[key]) {
+    let check = localCache.get(key);
+    if (!check) {
+      check = compileJsonSchema(LOCAL_SCHEMAS[key]());
+      localCache.set(key, check);
+    }
+    return check(obj).map((m) => `${objectKey(obj)}: schema ${key}: ${m}`);
+  }
   const loader = LOADERS[key];
   if (!loader) return [`${objectKey(obj)}: no schema is known for ${key}; gpuplane refuses to emit objects it cannot validate`];
   let Model = cache.get(key);

@@ -3,6 +3,8 @@ import { GpuInput, GpuSpec, GPU_IDS, findGpu } from '../catalog/gpus';
 import { ModelArchitecture, ModelSpec, MODEL_IDS, Quantization, QUANTIZATIONS, findModel } from '../catalog/models';
 import { isDns1123Label, parseQuantity } from '../kube';
 import { estimateVllmMemory, VllmMemoryEstimate, weightsGiB } from './estimator';
+import { GpuPlacement } from '../gpu/placement';
+import { Toleration } from '../gpu/pool';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion, VersionTuple } from './version';
 
 /** A model outside the catalog: the repository vLLM loads and its architecture. */
@@ -106,8 +108,17 @@ export interface VllmServiceOptions {
   readonly model: string | CustomModel;
   /** `--served-model-name`. @default - the Hugging Face id */
   readonly servedModelName?: string;
-  /** The GPU each rank runs on (catalog id or `{ memoryGiB }`); sizes the fit check and the node affinity. */
-  readonly gpu: GpuInput;
+  /**
+   * The GPU each rank runs on (catalog id or `{ memoryGiB }`); sizes the fit check and the node affinity.
+   * @default - the placement's GPU; one of gpu and placement is required
+   */
+  readonly gpu?: GpuInput;
+  /**
+   * A unit of a GPU pool (`pool.slice('3g.40gb')`): the resource to request, node selection and tolerations come
+   * from the pool, the fit check uses the unit's memory, and shared units lower the memory utilization.
+   * @default - whole GPUs requested as nvidia.com/gpu on any GPU node
+   */
+  readonly placement?: GpuPlacement;
   /** GPUs on one node; tensor parallelism cannot span nodes. @default 8 */
   readonly gpusPerNode?: number;
   /** The GPU is shared (MIG slice or time-slicing): lowers the default memory utilization. @default false */
@@ -178,6 +189,11 @@ export interface ResolvedVllmService {
   readonly servedModelName: string;
   readonly gpu: GpuSpec;
   readonly gpusPerNode: number;
+  readonly placement?: GpuPlacement;
+  /** The extended resource requested per rank. */
+  readonly gpuResourceName: string;
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
   readonly sharedGpu: boolean;
   readonly tensorParallelSize: number;
   readonly gpuMemoryUtilization: number;
@@ -301,7 +317,23 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   p.check(isDns1123Label(namespace), { field: 'namespace', message: 'must be a DNS-1123 label', value: namespace, fix: 'use lower-case letters, digits and "-"' });
 
   const model = resolveModelInput(o.model, p);
-  const gpu = resolveGpuInput(o.gpu, p);
+  const placement = o.placement;
+  let gpu: GpuSpec | undefined;
+  if (placement) {
+    p.check(o.gpu === undefined, { field: 'gpu', message: 'must not be set together with placement; the placement decides the GPU', value: o.gpu, fix: 'drop gpu' });
+    p.check(o.sharedGpu === undefined || o.sharedGpu === placement.shared, { field: 'sharedGpu', message: `contradicts the placement, which is ${placement.shared ? 'shared' : 'a whole GPU'}`, value: o.sharedGpu, fix: 'drop sharedGpu' });
+    if (placement.profile !== undefined) {
+      p.check(placement.poolProfiles.includes(placement.profile), {
+        field: 'placement', message: `names MIG profile ${placement.profile}, which pool '${placement.poolName}' does not have`, value: placement.profile,
+        allowed: placement.poolProfiles.join(', '), fix: 'take the placement from pool.slice(profile)',
+      });
+    }
+    gpu = { ...placement.gpu, id: placement.profile ? `${placement.gpu.id} MIG ${placement.profile}` : placement.gpu.id, memoryGiB: placement.memoryGiB };
+  } else if (o.gpu === undefined) {
+    p.add({ field: 'gpu', message: 'is required without a placement', value: undefined, fix: "set gpu (e.g. 'H100-80GB') or placement (pool.slice(...))" });
+  } else {
+    gpu = resolveGpuInput(o.gpu, p);
+  }
 
   const versionString = o.vllmVersion ?? DEFAULT_VLLM_VERSION;
   const version = parseVllmVersion(versionString);
@@ -334,7 +366,13 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     }
   }
 
-  const sharedGpu = o.sharedGpu ?? false;
+  const sharedGpu = placement ? placement.shared : o.sharedGpu ?? false;
+  if (placement && placement.shared) {
+    p.check(tp === 1, {
+      field: 'tensorParallelSize', message: `must be 1 on a ${placement.profile ? `MIG instance (${placement.profile})` : 'shared GPU'}; a pod gets one unit and cannot span units`, value: tp,
+      fix: 'use a larger profile or a pool of whole GPUs for tensor parallelism',
+    });
+  }
   const util = o.gpuMemoryUtilization ?? (sharedGpu ? 0.75 : 0.85);
   p.check(typeof util === 'number' && util > 0 && util <= 0.95, {
     field: 'gpuMemoryUtilization', message: 'must be in (0, 0.95]; above 0.95 CUDA fragmentation under load turns into OOMs', value: util,
@@ -522,6 +560,10 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     servedModelName: o.servedModelName ?? model!.huggingFaceId,
     gpu: gpu!,
     gpusPerNode,
+    placement,
+    gpuResourceName: placement?.resourceName ?? 'nvidia.com/gpu',
+    nodeSelector: placement?.nodeSelector,
+    tolerations: placement?.tolerations ?? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
     sharedGpu,
     tensorParallelSize: tp,
     gpuMemoryUtilization: util,

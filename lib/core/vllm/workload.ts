@@ -98,6 +98,7 @@ export function rolloutStrategy(r: ResolvedVllmService): Record<string, unknown>
 
 function podAnnotations(r: ResolvedVllmService): Record<string, string> {
   const a: Record<string, string> = { 'gpuplane.dev/model': r.model.huggingFaceId };
+  if (r.placement) a['gpuplane.dev/placement'] = `${r.placement.poolName}${r.placement.profile ? `/${r.placement.profile}` : ''}`;
   if (r.istio?.mode === 'bypass') a['sidecar.istio.io/inject'] = 'false';
   if (r.istio?.mode === 'tuned') {
     a['sidecar.istio.io/proxyCPU'] = '50m';
@@ -119,7 +120,7 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
     volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: r.shmSize } });
     mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
   }
-  const affinity = r.gpu.productLabel
+  const affinity = r.gpu.productLabel && !r.placement
     ? {
         nodeAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: {
@@ -148,7 +149,8 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
           automountServiceAccountToken: false,
           terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-          tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+          nodeSelector: r.nodeSelector,
+          tolerations: r.tolerations,
           affinity,
           topologySpreadConstraints: spread,
           containers: [
@@ -161,8 +163,8 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
               ports: [{ name: VLLM_PORT_NAME, containerPort: VLLM_PORT, protocol: 'TCP' }],
               env: env(r),
               resources: {
-                requests: { cpu: r.cpuRequest, memory: r.memoryRequest, 'nvidia.com/gpu': gpus },
-                limits: { memory: r.memoryLimit, 'nvidia.com/gpu': gpus },
+                requests: { cpu: r.cpuRequest, memory: r.memoryRequest, [r.gpuResourceName]: gpus },
+                limits: { memory: r.memoryLimit, [r.gpuResourceName]: gpus },
               },
               volumeMounts: mounts,
               startupProbe: { ...httpHealth, periodSeconds: startupPeriod, failureThreshold: Math.ceil(r.startupBudgetSeconds / startupPeriod), timeoutSeconds: 5 },

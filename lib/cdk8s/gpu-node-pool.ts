@@ -1,0 +1,61 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GpuPlacement } from '../core/gpu/placement';
+import { MigPoolOptions, ResolvedGpuPool } from '../core/gpu/pool';
+import { GpuPoolHandle, GpuPoolRenderOptions, renderGpuPool } from '../core/gpu/pool-render';
+import { PlacedWorkload } from '../core/gpu/reconfigure';
+import { addRenderedObjects } from './vllm-service';
+
+export interface GpuNodePoolProps extends Omit<GpuPoolRenderOptions, 'name'> {
+  /** @default - the construct id, lower-cased */
+  readonly name?: string;
+}
+
+/**
+ * A node pool of one GPU model: whole GPUs, time-slicing or MPS, or a MIG layout (see MigNodePool). Renders the
+ * Karpenter NodePool when asked; its device-plugin and mig-parted configs are collected by GpuOperatorStack.
+ */
+export class GpuNodePool extends Construct {
+  public readonly resolved: ResolvedGpuPool;
+  public readonly apiObjects: Readonly<Record<string, ApiObject>>;
+  /** Sharing warnings (time-slicing for production inference, MPS across teams). */
+  public readonly warnings: readonly string[];
+  private readonly handle: GpuPoolHandle;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    const name = props.name ?? id.toLowerCase();
+    const render = renderGpuPool({ ...props, name });
+    this.resolved = render.resolved;
+    this.handle = new GpuPoolHandle(render.resolved);
+    this.warnings = render.resolved.warnings;
+    this.apiObjects = addRenderedObjects(this, name, render.objects);
+  }
+
+  /** A unit for a workload: `slice('3g.40gb')` on MIG pools, `slice()` on whole-GPU pools. */
+  public slice(profile?: string): GpuPlacement {
+    return this.handle.slice(profile);
+  }
+
+  /** Bash procedure that moves the pool's nodes to a mig-parted config (MIG pools). */
+  public reconfigurationScript(newConfig?: string): string {
+    return this.handle.reconfigurationScript(newConfig);
+  }
+
+  /** Services whose disruption budgets would block a reconfiguration. */
+  public drainWarnings(workloads: readonly PlacedWorkload[]): string[] {
+    return this.handle.drainWarnings(workloads);
+  }
+}
+
+export interface MigNodePoolProps extends Omit<GpuNodePoolProps, 'mig' | 'timeSlicing' | 'mps'> {
+  /** The MIG layout and optional time-slicing inside each instance. */
+  readonly mig: MigPoolOptions;
+}
+
+/** A GPU node pool with a MIG layout. */
+export class MigNodePool extends GpuNodePool {
+  constructor(scope: Construct, id: string, props: MigNodePoolProps) {
+    super(scope, id, props);
+  }
+}

@@ -1,0 +1,56 @@
+import { GpuSpec } from '../catalog/gpus';
+import { POOL_LABEL, ResolvedGpuPool, Toleration, tolerationsFor } from './pool';
+
+/**
+ * Where a workload runs: one schedulable GPU unit of a pool (a MIG instance, a time-sliced or MPS replica, or a
+ * whole GPU). Carries everything a workload needs: the resource to request, node selection, tolerations, the
+ * memory it may use, and whether that memory is shared with other pods.
+ */
+export interface GpuPlacement {
+  readonly poolName: string;
+  readonly gpu: GpuSpec;
+  /** MIG profile when the unit is a MIG instance. */
+  readonly profile?: string;
+  /** Extended resource to request (one unit). */
+  readonly resourceName: string;
+  /** GPU memory the unit has, in GiB (the instance's for MIG, the whole GPU's otherwise). */
+  readonly memoryGiB: number;
+  /** Not a whole dedicated GPU (MIG instance, time-slicing or MPS replica): vLLM keeps more headroom. */
+  readonly shared: boolean;
+  /** Memory not isolated from other pods (time-slicing or MPS). */
+  readonly memoryShared: boolean;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+  /** The profiles the pool offers, for messages. */
+  readonly poolProfiles: readonly string[];
+}
+
+/** The placement handle of one profile of a MIG pool, or of the GPUs of a whole-GPU pool (profile omitted). */
+export function poolPlacement(pool: ResolvedGpuPool, profile?: string): GpuPlacement {
+  const profiles = pool.resources.map((r) => r.profile).filter((x): x is string => x !== undefined);
+  let resource = pool.resources[0];
+  if (pool.kind === 'mig') {
+    const match = pool.resources.find((r) => r.profile === profile);
+    if (!match) {
+      throw new Error(
+        `'profile' must be a MIG profile in pool '${pool.name}' (got ${JSON.stringify(profile)}; allowed: ${profiles.join(', ')}). ` +
+          `Fix: pick a profile of the pool's layout, or add it to the layout.`,
+      );
+    }
+    resource = match;
+  } else if (profile !== undefined) {
+    throw new Error(`'profile' does not apply to pool '${pool.name}', which has whole GPUs (${pool.kind}) (got ${JSON.stringify(profile)}). Fix: call slice() without a profile.`);
+  }
+  return {
+    poolName: pool.name,
+    gpu: pool.gpu,
+    profile: resource.profile,
+    resourceName: resource.resourceName,
+    memoryGiB: resource.memoryGiB,
+    shared: pool.kind !== 'exclusive',
+    memoryShared: resource.shared,
+    nodeSelector: { [POOL_LABEL]: pool.name },
+    tolerations: tolerationsFor(pool.taints),
+    poolProfiles: profiles,
+  };
+}

@@ -1,0 +1,65 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { GpuPlacement } from '../core/gpu/placement';
+import { MigPoolOptions, ResolvedGpuPool } from '../core/gpu/pool';
+import { GpuPoolHandle, GpuPoolRenderOptions, renderGpuPool } from '../core/gpu/pool-render';
+import { createKubernetesResources } from './resources';
+
+export interface GpuNodePoolArgs extends Omit<GpuPoolRenderOptions, 'name'> {
+  /** @default - the component name */
+  readonly name?: string;
+  /** Existing nodes to label and taint for the pool (NodePatch, server-side apply). @default [] */
+  readonly existingNodes?: readonly string[];
+}
+
+function build(self: pulumi.ComponentResource, name: string, args: GpuNodePoolArgs) {
+  const objectName = args.name ?? name;
+  const render = renderGpuPool({ ...args, name: objectName });
+  const resources: Record<string, pulumi.CustomResource> = createKubernetesResources(self, name, objectName, render.objects);
+  for (const node of args.existingNodes ?? []) {
+    resources[`NodePatch-${node}`] = new k8s.core.v1.NodePatch(
+      `${name}-nodepatch-${node}`,
+      { metadata: { name: node, labels: { ...render.resolved.nodeLabels } }, spec: { taints: render.resolved.taints.map((t) => ({ ...t })) } },
+      { parent: self },
+    );
+  }
+  return { render, resources };
+}
+
+/** A GPU node pool as a Pulumi component (`gpuplane:index:GpuNodePool`). */
+export class GpuNodePool extends pulumi.ComponentResource {
+  public readonly resolved: ResolvedGpuPool;
+  public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  public readonly warnings: readonly string[];
+  private readonly handle: GpuPoolHandle;
+
+  constructor(name: string, args: GpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions, type = 'gpuplane:index:GpuNodePool') {
+    renderGpuPool({ ...args, name: args.name ?? name }); // refuse bad options before registering anything
+    super(type, name, {}, opts);
+    const { render, resources } = build(this, name, args);
+    this.resolved = render.resolved;
+    this.handle = new GpuPoolHandle(render.resolved);
+    this.warnings = render.resolved.warnings;
+    this.resources = resources;
+    this.registerOutputs({ nodeLabels: render.resolved.nodeLabels, kind: render.resolved.kind });
+  }
+
+  public slice(profile?: string): GpuPlacement {
+    return this.handle.slice(profile);
+  }
+
+  public reconfigurationScript(newConfig?: string): string {
+    return this.handle.reconfigurationScript(newConfig);
+  }
+}
+
+export interface MigNodePoolArgs extends Omit<GpuNodePoolArgs, 'mig' | 'timeSlicing' | 'mps'> {
+  readonly mig: MigPoolOptions;
+}
+
+/** A MIG node pool as a Pulumi component (`gpuplane:index:MigNodePool`). */
+export class MigNodePool extends GpuNodePool {
+  constructor(name: string, args: MigNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(name, args, opts, 'gpuplane:index:MigNodePool');
+  }
+}
