@@ -12,6 +12,7 @@ import { validateObjects } from '../../../lib/core/validate';
 import { compile2020 } from '../../helpers/json-schema';
 import { readReferenceJson } from '../../helpers/reference';
 import { find, vllmContainer } from '../../helpers/find';
+import { describeWithBinary } from '../../helpers/binaries';
 
 const devicePluginSchema = compile2020(readReferenceJson('device-plugin', 'device-plugin-config.schema.json'));
 const migPartedSchema = compile2020(readReferenceJson('device-plugin', 'mig-parted-config.schema.json'));
@@ -239,7 +240,7 @@ describe('Karpenter NodePool', () => {
   });
 });
 
-describe('reconfiguration', () => {
+describeWithBinary('jq', 'jq', 'reconfiguration', () => {
   const pool = new GpuPoolHandle(resolveGpuPool({ name: 'h100-mig', gpu: 'H100-80GB', nodes: 2, mig: { layout: { '3g.40gb': 2 } } }));
 
   test('the script cordons, evicts only GPU pods through the Eviction API, relabels, waits for success, uncordons, node by node', () => {
