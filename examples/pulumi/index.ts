@@ -1,13 +1,27 @@
-import { VllmService } from '../../lib/pulumi';
+import { GpuNodePool, GpuOperatorStack, VllmService } from '../../lib/pulumi';
+import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
 import { EXAMPLE_SERVICES } from '../services';
 
 /**
- * The Pulumi twin of the cdk8s app: the same example services as Pulumi components. With a stack selected,
- * `pulumi up` in this folder creates them; the tests run it under Pulumi's mocks and compare it with the cdk8s output.
+ * The Pulumi twin of the cdk8s app: the same services, pools and operator stacks as Pulumi components (the
+ * operator as a Helm release instead of a GitOps object). With a stack selected, `pulumi up` in this folder
+ * creates them; the tests run it under Pulumi's mocks and compare it with the cdk8s output.
  */
 export const services = Object.fromEntries(
   Object.entries(EXAMPLE_SERVICES).map(([name, options]) => [name, new VllmService(name, options)]),
 );
 
+export const pools = Object.fromEntries(Object.entries(EXAMPLE_POOLS).map(([name, options]) => [name, new GpuNodePool(name, options)]));
+
+export const poolServices = Object.fromEntries(
+  EXAMPLE_POOL_SERVICES.map((s) => [s.service.name, new VllmService(s.service.name, { ...s.service, placement: pools[s.pool].slice(s.profile) })]),
+);
+
+export const operators = Object.fromEntries(
+  Object.entries(EXAMPLE_OPERATORS).map(([name, { pools: names, delivery: _delivery, ...options }]) => [name, new GpuOperatorStack(name, { ...options, pools: names.map((n) => pools[n]) })]), // eslint-disable-line @typescript-eslint/no-unused-vars
+);
+
 /** The in-cluster API URL of every service. */
-export const urls = Object.fromEntries(Object.entries(services).map(([name, svc]) => [name, svc.url]));
+export const urls = Object.fromEntries(
+  [...Object.entries(services), ...Object.entries(poolServices)].map(([name, svc]) => [name, svc.url]),
+);

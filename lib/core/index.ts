@@ -18,3 +18,8 @@ export * from './gpu/pool';
 export * from './gpu/placement';
 export * from './gpu/reconfigure';
 export * from './gpu/pool-render';
+export * from './operator/platforms';
+export * from './operator/dcgm';
+export * from './operator/mig-config';
+export * from './operator/stack';
+export * from './operator/cluster-policy';

@@ -2,3 +2,4 @@ export * from '../core';
 export * from './resources';
 export * from './vllm-service';
 export * from './gpu-node-pool';
+export * from './gpu-operator-stack';

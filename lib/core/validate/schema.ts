@@ -31,11 +31,14 @@ const LOADERS: Record<string, () => ModelClass> = {
   'networking.istio.io/v1beta1/DestinationRule': () => require('@kubernetes-models/istio/networking.istio.io/v1beta1').DestinationRule,
   'networking.istio.io/v1beta1/VirtualService': () => require('@kubernetes-models/istio/networking.istio.io/v1beta1').VirtualService,
   'keda.sh/v1alpha1/ScaledObject': () => require('@kubernetes-models/keda/keda.sh/v1alpha1').ScaledObject,
+  'argoproj.io/v1alpha1/Application': () => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1').Application,
 };
 
 /** Schemas of our own (JSON schema, checked with Ajv) for kinds without CommonJS model packages. */
 const LOCAL_SCHEMAS: Record<string, () => object> = {
   'karpenter.sh/v1/NodePool': () => require('./schemas/karpenter').KARPENTER_NODEPOOL_SCHEMA,
+  'source.toolkit.fluxcd.io/v1/HelmRepository': () => require('./schemas/flux').FLUX_HELMREPOSITORY_SCHEMA,
+  'helm.toolkit.fluxcd.io/v2/HelmRelease': () => require('./schemas/flux').FLUX_HELMRELEASE_SCHEMA,
 };
 
 const cache = new Map<string, ModelClass>();
@@ -44,7 +47,7 @@ const localCache = new Map<string, (data: unknown) => string[]>();
 /** Compiles a JSON schema into a checker that returns `path message` strings. */
 export function compileJsonSchema(schema: object): (data: unknown) => string[] {
   const Ajv = require('ajv').default;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   const validate = ajv.compile(schema);
   return (data: unknown) => (validate(data) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string; params?: unknown }) => `data${e.instancePath} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in (e.params as object) ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`));
 }

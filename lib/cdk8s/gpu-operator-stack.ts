@@ -1,0 +1,24 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GpuOperatorRender, GpuOperatorStackOptions, renderGpuOperatorStack } from '../core/operator/stack';
+import { addRenderedObjects } from './vllm-service';
+
+/**
+ * The NVIDIA GPU Operator for GitOps: namespace, the pools' device-plugin and mig-parted ConfigMaps, the DCGM
+ * metrics ConfigMap and GPU health alerts, and the chart as a Flux HelmRelease or an Argo CD Application.
+ * `valuesYaml` is the plain values file for `helm install`.
+ */
+export class GpuOperatorStack extends Construct {
+  public readonly render: GpuOperatorRender;
+  public readonly apiObjects: Readonly<Record<string, ApiObject>>;
+  public readonly values: Record<string, unknown>;
+  public readonly valuesYaml: string;
+
+  constructor(scope: Construct, id: string, props: GpuOperatorStackOptions = {}) {
+    super(scope, id);
+    this.render = renderGpuOperatorStack(props);
+    this.values = this.render.values;
+    this.valuesYaml = this.render.valuesYaml;
+    this.apiObjects = addRenderedObjects(this, 'gpuplane', this.render.objects);
+  }
+}

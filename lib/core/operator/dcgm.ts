@@ -1,0 +1,126 @@
+import { AlertRule } from '../vllm/monitoring';
+
+/** One line of a dcgm-exporter metrics CSV: DCGM field, Prometheus type, help. */
+export interface DcgmCounter {
+  readonly field: string;
+  readonly type: 'gauge' | 'counter' | 'label';
+  readonly help: string;
+}
+
+/**
+ * The counters gpuplane asks dcgm-exporter for: the exporter's defaults, plus what they leave off and GPU health
+ * needs: ECC (volatile and aggregate), the XID count over the exporter's window, throttling (violation) time,
+ * retired pages. Field names and types follow dcgm-exporter's own CSVs.
+ */
+export const DCGM_COUNTERS: readonly DcgmCounter[] = [
+  { field: 'DCGM_FI_DEV_SM_CLOCK', type: 'gauge', help: 'SM clock frequency (in MHz).' },
+  { field: 'DCGM_FI_DEV_MEM_CLOCK', type: 'gauge', help: 'Memory clock frequency (in MHz).' },
+  { field: 'DCGM_FI_DEV_MEMORY_TEMP', type: 'gauge', help: 'Memory temperature (in C).' },
+  { field: 'DCGM_FI_DEV_GPU_TEMP', type: 'gauge', help: 'GPU temperature (in C).' },
+  { field: 'DCGM_FI_DEV_POWER_USAGE', type: 'gauge', help: 'Power draw (in W).' },
+  { field: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', type: 'counter', help: 'Total energy consumption since boot (in mJ).' },
+  { field: 'DCGM_FI_DEV_PCIE_REPLAY_COUNTER', type: 'counter', help: 'Total number of PCIe retries.' },
+  { field: 'DCGM_FI_DEV_GPU_UTIL', type: 'gauge', help: 'GPU utilization (in %).' },
+  { field: 'DCGM_FI_DEV_MEM_COPY_UTIL', type: 'gauge', help: 'Memory utilization (in %).' },
+  { field: 'DCGM_FI_DEV_FB_FREE', type: 'gauge', help: 'Framebuffer memory free (in MiB).' },
+  { field: 'DCGM_FI_DEV_FB_USED', type: 'gauge', help: 'Framebuffer memory used (in MiB).' },
+  { field: 'DCGM_FI_DEV_XID_ERRORS', type: 'gauge', help: 'Value of the last XID error encountered.' },
+  { field: 'DCGM_EXP_XID_ERRORS_COUNT', type: 'counter', help: 'reported XIDs during last window' },
+  { field: 'DCGM_FI_DEV_POWER_VIOLATION', type: 'counter', help: 'Throttling duration due to power constraints (in ns).' },
+  { field: 'DCGM_FI_DEV_THERMAL_VIOLATION', type: 'counter', help: 'Throttling duration due to thermal constraints (in ns).' },
+  { field: 'DCGM_FI_DEV_SYNC_BOOST_VIOLATION', type: 'counter', help: 'Throttling duration due to sync-boost constraints (in ns).' },
+  { field: 'DCGM_FI_DEV_BOARD_LIMIT_VIOLATION', type: 'counter', help: 'Throttling duration due to board limit constraints (in ns).' },
+  { field: 'DCGM_FI_DEV_LOW_UTIL_VIOLATION', type: 'counter', help: 'Throttling duration due to low utilization (in ns).' },
+  { field: 'DCGM_FI_DEV_RELIABILITY_VIOLATION', type: 'counter', help: 'Throttling duration due to reliability constraints (in ns).' },
+  { field: 'DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', type: 'counter', help: 'Total number of single-bit volatile ECC errors.' },
+  { field: 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', type: 'counter', help: 'Total number of double-bit volatile ECC errors.' },
+  { field: 'DCGM_FI_DEV_ECC_SBE_AGG_TOTAL', type: 'counter', help: 'Total number of single-bit persistent ECC errors.' },
+  { field: 'DCGM_FI_DEV_ECC_DBE_AGG_TOTAL', type: 'counter', help: 'Total number of double-bit persistent ECC errors.' },
+  { field: 'DCGM_FI_DEV_RETIRED_SBE', type: 'counter', help: 'Total number of retired pages due to single-bit errors.' },
+  { field: 'DCGM_FI_DEV_RETIRED_DBE', type: 'counter', help: 'Total number of retired pages due to double-bit errors.' },
+  { field: 'DCGM_FI_DEV_RETIRED_PENDING', type: 'counter', help: 'Total number of pages pending retirement.' },
+  { field: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', type: 'counter', help: 'Number of remapped rows for uncorrectable errors' },
+  { field: 'DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', type: 'counter', help: 'Number of remapped rows for correctable errors' },
+  { field: 'DCGM_FI_DEV_ROW_REMAP_FAILURE', type: 'gauge', help: 'Whether remapping of rows has failed' },
+  { field: 'DCGM_FI_DRIVER_VERSION', type: 'label', help: 'Driver Version' },
+  { field: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE', type: 'gauge', help: 'Ratio of time the graphics engine is active.' },
+  { field: 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', type: 'gauge', help: 'Ratio of cycles the tensor (HMMA) pipe is active.' },
+  { field: 'DCGM_FI_PROF_DRAM_ACTIVE', type: 'gauge', help: 'Ratio of cycles the device memory interface is active sending or receiving data.' },
+];
+
+/** The CSV dcgm-exporter reads from the ConfigMap key `dcgm-metrics.csv`. */
+export function dcgmMetricsCsv(counters: readonly DcgmCounter[] = DCGM_COUNTERS): string {
+  return ['# DCGM FIELD, Prometheus metric type, help message (rendered by gpuplane)', ...counters.map((c) => `${c.field}, ${c.type}, ${c.help}`)].join('\n') + '\n';
+}
+
+export interface GpuHealthThresholds {
+  /** Alert above this GPU temperature (°C): throttling starts around here. @default 83 */
+  readonly temperatureCelsius?: number;
+  /** A GPU allocated to a pod but below this utilization (%) for an hour is waste. @default 5 */
+  readonly idleUtilizationPercent?: number;
+  /** Namespace of the GPU Operator (for its DaemonSets). */
+  readonly operatorNamespace: string;
+}
+
+/** GPU health alerts over dcgm-exporter and kube-state-metrics series. */
+export function gpuHealthRules(t: GpuHealthThresholds): AlertRule[] {
+  const temp = t.temperatureCelsius ?? 83;
+  const idle = t.idleUtilizationPercent ?? 5;
+  const gpu = 'Hostname, gpu, UUID, modelName';
+  return [
+    {
+      alert: 'GpuXidErrors',
+      expr: `sum by (${gpu}, xid) (DCGM_EXP_XID_ERRORS_COUNT{xid!="48"}) > 0`,
+      labels: { severity: 'warning' },
+      annotations: { summary: 'XID {{ $labels.xid }} on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: '{{ $value }} XID {{ $labels.xid }} errors in the exporter window. Check the driver log (dmesg) and the workload on that GPU.' },
+    },
+    {
+      alert: 'GpuXid48DoubleBitEcc',
+      expr: `sum by (${gpu}) (DCGM_EXP_XID_ERRORS_COUNT{xid="48"}) > 0`,
+      labels: { severity: 'critical' },
+      annotations: { summary: 'XID 48 (double-bit ECC) on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: 'An uncorrectable memory error: drain the node and replace the GPU {{ $labels.UUID }}.' },
+    },
+    {
+      alert: 'GpuEccDoubleBitErrors',
+      expr: `sum by (${gpu}) (increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m])) > 0`,
+      labels: { severity: 'critical' },
+      annotations: { summary: 'Double-bit ECC errors on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: '{{ $value }} uncorrectable ECC errors in 10 minutes: results on this GPU cannot be trusted. Drain the node.' },
+    },
+    {
+      alert: 'GpuTemperatureHigh',
+      expr: `max by (${gpu}) (DCGM_FI_DEV_GPU_TEMP) > ${temp}`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} at {{ $value }} °C', description: `Above ${temp} °C the GPU throttles its clocks. Check cooling, airflow and the power limit.` },
+    },
+    {
+      alert: 'GpuRowRemapFailure',
+      expr: `max by (${gpu}) (DCGM_FI_DEV_ROW_REMAP_FAILURE) > 0`,
+      labels: { severity: 'critical' },
+      annotations: { summary: 'Row remapping failed on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: 'The GPU ran out of spare memory rows: it needs replacement.' },
+    },
+    {
+      alert: 'GpuAllocatedButIdle',
+      expr: `max by (${gpu}, namespace, pod) (DCGM_FI_DEV_GPU_UTIL{pod!=""}) < ${idle}`,
+      for: '1h',
+      labels: { severity: 'info' },
+      annotations: { summary: 'GPU {{ $labels.gpu }} held by {{ $labels.namespace }}/{{ $labels.pod }} is idle', description: `Below ${idle}% utilization for an hour while allocated: a whole GPU is wasted. Share it (MIG, time-slicing) or scale the workload down.` },
+    },
+    {
+      alert: 'GpuMigConfigFailed',
+      expr: 'max by (node) (kube_node_labels{label_nvidia_com_mig_config_state="failed"}) > 0',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'MIG reconfiguration failed on {{ $labels.node }}',
+        description: 'nvidia.com/mig.config.state=failed: the MIG manager could not apply the layout (GPUs busy, or a reboot needed). Needs kube-state-metrics with --metric-labels-allowlist=nodes=[nvidia.com/mig.config.state].',
+      },
+    },
+    {
+      alert: 'GpuOperatorOperandUnavailable',
+      expr: `max by (namespace, daemonset) (kube_daemonset_status_number_unavailable{namespace="${t.operatorNamespace}"}) > 0`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: { summary: '{{ $labels.daemonset }} is not running on {{ $value }} GPU node(s)', description: 'A GPU Operator component failed to deploy on some nodes: their GPUs are not schedulable. Check the validator and driver pods there.' },
+    },
+  ];
+}

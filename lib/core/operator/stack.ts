@@ -1,0 +1,179 @@
+import { stringify } from 'yaml';
+import { ProblemCollector } from '../errors';
+import { canonicalize, isDns1123Label, KubeObject } from '../kube';
+import { ResolvedGpuPool } from '../gpu/pool';
+import { assertValidObjects } from '../validate';
+import { DCGM_COUNTERS, dcgmMetricsCsv, gpuHealthRules } from './dcgm';
+import { buildMigPartedConfig } from './mig-config';
+import { OPERATOR_PLATFORMS, OperatorPlatform, PLATFORM_PRESETS } from './platforms';
+
+/** The chart gpuplane installs. */
+export const GPU_OPERATOR_CHART = { name: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.7.0' } as const;
+
+export const DEVICE_PLUGIN_CONFIGMAP = 'gpuplane-device-plugin-configs';
+export const MIG_PARTED_CONFIGMAP = 'gpuplane-mig-parted-config';
+export const DCGM_METRICS_CONFIGMAP = 'gpuplane-dcgm-metrics';
+
+export interface GpuOperatorStackOptions {
+  /** @default 'gpu-operator' */
+  readonly namespace?: string;
+  /** Sets driver, toolkit, host paths and MIG reboot the way the platform needs. @default 'generic' */
+  readonly platform?: OperatorPlatform;
+  /** Chart version. @default 'v26.7.0' */
+  readonly chartVersion?: string;
+  /** The pools of the app (MigNodePool, GpuNodePool, or their resolved form). @default [] */
+  readonly pools?: readonly (ResolvedGpuPool | { readonly resolved: ResolvedGpuPool })[];
+  /** @default - the platform's choice: off where the platform preinstalls the driver */
+  readonly driver?: { readonly enabled?: boolean; readonly version?: string };
+  /** @default - the platform's choice */
+  readonly toolkit?: { readonly enabled?: boolean };
+  /** @default true */
+  readonly migManager?: { readonly enabled?: boolean };
+  /** GitOps form of the release: Flux HelmRepository + HelmRelease, an Argo CD Application, or none (values only). @default 'flux' */
+  readonly delivery?: 'flux' | 'argocd' | 'none';
+  /** @default { namespace: 'flux-system', interval: '1h' } */
+  readonly flux?: { readonly namespace?: string; readonly interval?: string };
+  /** @default { namespace: 'argocd', project: 'default', server: 'https://kubernetes.default.svc' } */
+  readonly argocd?: { readonly namespace?: string; readonly project?: string; readonly server?: string };
+  /** @default { enabled: true } */
+  readonly monitoring?: { readonly enabled?: boolean; readonly labels?: Record<string, string>; readonly temperatureCelsius?: number; readonly idleUtilizationPercent?: number };
+}
+
+export interface GpuOperatorRender {
+  readonly namespace: string;
+  readonly platform: OperatorPlatform;
+  readonly chartVersion: string;
+  /** The chart values (also `valuesYaml`). */
+  readonly values: Record<string, unknown>;
+  readonly valuesYaml: string;
+  /** What `k8s.helm.v3.Release` (Pulumi) needs. */
+  readonly helmRelease: { readonly name: string; readonly chart: string; readonly version: string; readonly repository: string; readonly namespace: string; readonly values: Record<string, unknown> };
+  readonly objects: readonly KubeObject[];
+  readonly pools: readonly ResolvedGpuPool[];
+}
+
+/** Resolves the stack, collects the pools' configs, and renders the objects and the chart values. */
+export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOperatorRender {
+  const subject = 'GpuOperatorStack';
+  const p = new ProblemCollector();
+  const namespace = o.namespace ?? 'gpu-operator';
+  p.check(isDns1123Label(namespace), { field: 'namespace', message: 'must be a DNS-1123 label', value: namespace, fix: "use 'gpu-operator'" });
+  const platform = o.platform ?? 'generic';
+  p.check(OPERATOR_PLATFORMS.includes(platform), { field: 'platform', message: 'is not a known platform', value: platform, allowed: OPERATOR_PLATFORMS.join(', '), fix: 'pick the platform the cluster runs on' });
+  p.throwIfAny(subject);
+  const preset = PLATFORM_PRESETS[platform];
+  const chartVersion = o.chartVersion ?? GPU_OPERATOR_CHART.version;
+  p.check(/^v?\d+\.\d+\.\d+$/.test(chartVersion), { field: 'chartVersion', message: 'must be a pinned chart version', value: chartVersion, fix: `use ${GPU_OPERATOR_CHART.version}` });
+
+  const driverEnabled = o.driver?.enabled ?? !preset.driverPreinstalled;
+  p.check(!(driverEnabled && preset.driverPreinstalled), {
+    field: 'driver.enabled', message: `must be false on ${platform}: ${preset.note}, and a second driver install breaks the node`, value: true,
+    fix: 'omit driver.enabled; the preset turns the driver off',
+  });
+  const toolkitEnabled = o.toolkit?.enabled ?? !preset.toolkitPreinstalled;
+  const migManagerEnabled = o.migManager?.enabled ?? true;
+  const pools = (o.pools ?? []).map((x) => ('resolved' in x ? x.resolved : x));
+  const names = new Set<string>();
+  for (const pool of pools) {
+    p.check(!names.has(pool.name), { field: 'pools', message: 'must have distinct names (each names a config key and a node label value)', value: pool.name, fix: 'rename one pool' });
+    names.add(pool.name);
+    p.check(pool.name !== 'default', { field: 'pools', message: "must not be named 'default', the device-plugin config of unlabelled nodes", value: pool.name, fix: 'rename the pool' });
+    if (pool.gpu.migCapable && !migManagerEnabled) {
+      p.add({
+        field: 'migManager.enabled', message: `must be true: pool '${pool.name}' runs ${pool.gpu.id}, a MIG-capable GPU, and without the MIG manager ${pool.kind === 'mig' ? 'its layout is never applied' : 'a MIG mode left on by a previous config is never cleared'}`,
+        value: false, fix: 'enable the MIG manager (the default)',
+      });
+    }
+  }
+  const delivery = o.delivery ?? 'flux';
+  p.check(['flux', 'argocd', 'none'].includes(delivery), { field: 'delivery', message: 'must be flux, argocd or none', value: delivery, fix: "use 'flux'" });
+  p.throwIfAny(subject);
+
+  const migPools = pools.filter((x) => x.kind === 'mig');
+  const anyMixed = migPools.some((x) => x.migStrategy === 'mixed');
+  const monitoring = { enabled: o.monitoring?.enabled ?? true, labels: o.monitoring?.labels ?? {} };
+  const labels = { 'app.kubernetes.io/managed-by': 'gpuplane', 'app.kubernetes.io/part-of': 'gpu-operator' };
+
+  const values: Record<string, unknown> = {
+    platform: { openshift: preset.openshift },
+    nfd: { enabled: !preset.nfdProvided },
+    cdi: { enabled: true },
+    driver: { enabled: driverEnabled, ...(o.driver?.version ? { version: o.driver.version } : {}) },
+    toolkit: { enabled: toolkitEnabled, ...(preset.toolkitInstallDir ? { installDir: preset.toolkitInstallDir } : {}) },
+    ...(preset.driverInstallDir ? { hostPaths: { driverInstallDir: preset.driverInstallDir } } : {}),
+    mig: { strategy: anyMixed ? 'mixed' : 'single' },
+    migManager: {
+      enabled: migManagerEnabled,
+      env: preset.migNeedsReboot ? [{ name: 'WITH_REBOOT', value: 'true' }] : [],
+      config: { default: 'all-disabled', create: false, name: migPools.length > 0 ? MIG_PARTED_CONFIGMAP : '' },
+    },
+    devicePlugin: { config: { create: false, name: pools.length > 0 ? DEVICE_PLUGIN_CONFIGMAP : '', default: pools.length > 0 ? 'default' : '' } },
+    dcgmExporter: {
+      enabled: true,
+      config: { create: false, name: DCGM_METRICS_CONFIGMAP },
+      serviceMonitor: { enabled: monitoring.enabled, interval: '15s', honorLabels: true, additionalLabels: monitoring.labels },
+    },
+  };
+
+  const objects: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'privileged' } } },
+  ];
+  if (pools.length > 0) {
+    const data: Record<string, string> = { default: stringify({ version: 'v1', flags: { migStrategy: 'none' } }) };
+    for (const pool of [...pools].sort((a, b) => a.name.localeCompare(b.name))) data[pool.name] = stringify(canonicalize(pool.devicePluginConfig));
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: DEVICE_PLUGIN_CONFIGMAP, namespace, labels }, data });
+  }
+  if (migPools.length > 0) {
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: MIG_PARTED_CONFIGMAP, namespace, labels }, data: { 'config.yaml': stringify(buildMigPartedConfig(pools)) } });
+  }
+  objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: DCGM_METRICS_CONFIGMAP, namespace, labels }, data: { 'dcgm-metrics.csv': dcgmMetricsCsv(DCGM_COUNTERS) } });
+  if (monitoring.enabled) {
+    objects.push({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'gpuplane-gpu-health', namespace, labels: { ...labels, ...monitoring.labels } },
+      spec: { groups: [{ name: 'gpuplane.gpu-health', rules: gpuHealthRules({ operatorNamespace: namespace, temperatureCelsius: o.monitoring?.temperatureCelsius, idleUtilizationPercent: o.monitoring?.idleUtilizationPercent }) }] },
+    });
+  }
+  if (delivery === 'flux') {
+    const fluxNs = o.flux?.namespace ?? 'flux-system';
+    const interval = o.flux?.interval ?? '1h';
+    objects.push(
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'nvidia', namespace: fluxNs, labels }, spec: { url: GPU_OPERATOR_CHART.repository, interval } },
+      {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        metadata: { name: 'gpu-operator', namespace: fluxNs, labels },
+        spec: {
+          interval,
+          releaseName: 'gpu-operator',
+          targetNamespace: namespace,
+          chart: { spec: { chart: GPU_OPERATOR_CHART.name, version: chartVersion, sourceRef: { kind: 'HelmRepository', name: 'nvidia', namespace: fluxNs }, interval } },
+          install: { crds: 'CreateReplace', remediation: { retries: 3 } },
+          upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
+          values,
+        },
+      },
+    );
+  } else if (delivery === 'argocd') {
+    const a = { namespace: o.argocd?.namespace ?? 'argocd', project: o.argocd?.project ?? 'default', server: o.argocd?.server ?? 'https://kubernetes.default.svc' };
+    objects.push({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'gpu-operator', namespace: a.namespace, labels },
+      spec: {
+        project: a.project,
+        source: { repoURL: GPU_OPERATOR_CHART.repository, chart: GPU_OPERATOR_CHART.name, targetRevision: chartVersion, helm: { releaseName: 'gpu-operator', valuesObject: values } },
+        destination: { server: a.server, namespace },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+      },
+    });
+  }
+  const canonical = objects.map((x) => canonicalize(x));
+  assertValidObjects(subject, canonical);
+  const cleanValues = canonicalize(values);
+  return {
+    namespace, platform, chartVersion, values: cleanValues, valuesYaml: stringify(cleanValues), pools, objects: canonical,
+    helmRelease: { name: 'gpu-operator', chart: GPU_OPERATOR_CHART.name, version: chartVersion, repository: GPU_OPERATOR_CHART.repository, namespace, values: cleanValues },
+  };
+}

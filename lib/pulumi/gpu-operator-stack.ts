@@ -1,0 +1,30 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { GpuOperatorRender, GpuOperatorStackOptions, renderGpuOperatorStack } from '../core/operator/stack';
+import { createKubernetesResources } from './resources';
+
+export type GpuOperatorStackArgs = Omit<GpuOperatorStackOptions, 'delivery' | 'flux' | 'argocd'>;
+
+/**
+ * The NVIDIA GPU Operator as a Pulumi component (`gpuplane:index:GpuOperatorStack`): the same ConfigMaps and
+ * alerts as the cdk8s construct, and the chart as a `k8s.helm.v3.Release` with the same values.
+ */
+export class GpuOperatorStack extends pulumi.ComponentResource {
+  public readonly render: GpuOperatorRender;
+  public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: GpuOperatorStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const render = renderGpuOperatorStack({ ...args, delivery: 'none' });
+    super('gpuplane:index:GpuOperatorStack', name, {}, opts);
+    this.render = render;
+    this.resources = createKubernetesResources(this, name, 'gpuplane', render.objects);
+    const h = render.helmRelease;
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      { name: h.name, chart: h.chart, version: h.version, namespace: h.namespace, repositoryOpts: { repo: h.repository }, values: h.values, createNamespace: false },
+      { parent: this, dependsOn: Object.values(this.resources) },
+    );
+    this.registerOutputs({ namespace: render.namespace, chartVersion: render.chartVersion });
+  }
+}

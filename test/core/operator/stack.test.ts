@@ -1,0 +1,151 @@
+import { readFileSync } from 'fs';
+import { parse } from 'yaml';
+import { findGpu } from '../../../lib/core/catalog/gpus';
+import { checkMigLayout } from '../../../lib/core/gpu/mig-layout';
+import { resolveGpuPool } from '../../../lib/core/gpu/pool';
+import { clusterPolicyFromValues } from '../../../lib/core/operator/cluster-policy';
+import { DCGM_COUNTERS } from '../../../lib/core/operator/dcgm';
+import { OPERATOR_PLATFORMS } from '../../../lib/core/operator/platforms';
+import { renderGpuOperatorStack } from '../../../lib/core/operator/stack';
+import { validateObjects } from '../../../lib/core/validate';
+import { compileJsonSchema } from '../../../lib/core/validate/schema';
+import { find } from '../../helpers/find';
+import { compile2020 } from '../../helpers/json-schema';
+import { readReferenceJson, readReferenceYaml, referencePath, REFERENCE_GPU_IDS } from '../../helpers/reference';
+
+const crd = readReferenceYaml('gpu-operator', 'nvidia.com_clusterpolicies.yaml');
+const clusterPolicySchema = compileJsonSchema(crd.spec.versions[0].schema.openAPIV3Schema);
+const devicePluginSchema = compile2020(readReferenceJson('device-plugin', 'device-plugin-config.schema.json'));
+const migPartedSchema = compile2020(readReferenceJson('device-plugin', 'mig-parted-config.schema.json'));
+
+const h100Mig = resolveGpuPool({ name: 'h100-mig', gpu: 'H100-80GB', mig: { layout: { '3g.40gb': 2 } } });
+const a100Hybrid = resolveGpuPool({ name: 'a100-hybrid', gpu: 'A100-80GB', mig: { layout: { '3g.40gb': 2 }, timeSlicingReplicas: 2 } });
+const t4 = resolveGpuPool({ name: 't4-shared', gpu: 'T4', gpusPerNode: 1, timeSlicing: { replicas: 4 } });
+
+describe('GpuOperatorStack: values and platforms', () => {
+  test('generic: the operator installs driver and toolkit, pins the chart, delivers through Flux', () => {
+    const r = renderGpuOperatorStack();
+    expect(r.values).toMatchObject({ driver: { enabled: true }, toolkit: { enabled: true }, nfd: { enabled: true }, migManager: { enabled: true, config: { default: 'all-disabled', name: '' } } });
+    expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/gpu-operator', 'ConfigMap/gpuplane-dcgm-metrics', 'PrometheusRule/gpuplane-gpu-health', 'HelmRepository/nvidia', 'HelmRelease/gpu-operator',
+    ]);
+    const hr = find(r.objects, 'HelmRelease');
+    expect(hr.spec.chart.spec).toMatchObject({ chart: 'gpu-operator', version: 'v26.7.0' });
+    expect(find(r.objects, 'HelmRepository').spec.url).toBe('https://helm.ngc.nvidia.com/nvidia');
+    expect(hr.spec.values).toEqual(r.values);
+    expect(parse(r.valuesYaml)).toEqual(r.values);
+    expect(validateObjects(r.objects)).toEqual([]);
+  });
+
+  test.each([
+    ['eks', { driver: { enabled: false }, toolkit: { enabled: false } }],
+    ['aks', { driver: { enabled: false }, toolkit: { enabled: false } }],
+    ['gke', { driver: { enabled: false }, toolkit: { enabled: true, installDir: '/home/kubernetes/bin/nvidia' }, hostPaths: { driverInstallDir: '/home/kubernetes/bin/nvidia' }, migManager: { env: [{ name: 'WITH_REBOOT', value: 'true' }] } }],
+    ['openshift', { platform: { openshift: true }, nfd: { enabled: false }, driver: { enabled: true } }],
+  ] as const)('%s preset', (platform, expected) => {
+    expect(renderGpuOperatorStack({ platform }).values).toMatchObject(expected);
+  });
+
+  test.each(['eks', 'gke', 'aks'] as const)('fails if the driver is enabled on %s, which preinstalls it', (platform) => {
+    expect(() => renderGpuOperatorStack({ platform, driver: { enabled: true } })).toThrow(`'driver.enabled' must be false on ${platform}:`);
+  });
+
+  test('fails if a MIG-capable pool meets a disabled MIG manager', () => {
+    expect(() => renderGpuOperatorStack({ pools: [h100Mig], migManager: { enabled: false } })).toThrow(
+      "'migManager.enabled' must be true: pool 'h100-mig' runs H100-80GB, a MIG-capable GPU, and without the MIG manager its layout is never applied (got false). Fix: enable the MIG manager (the default)",
+    );
+  });
+
+  test('fails on two pools of one name', () => {
+    expect(() => renderGpuOperatorStack({ pools: [t4, t4] })).toThrow("'pools' must have distinct names");
+  });
+
+  test.each(OPERATOR_PLATFORMS)('%s: the ClusterPolicy the chart renders from these values validates against the CRD', (platform) => {
+    const r = renderGpuOperatorStack({ platform, pools: [h100Mig, a100Hybrid, t4] });
+    expect(clusterPolicySchema(clusterPolicyFromValues(r.values))).toEqual([]);
+  });
+
+  test('the CRD schema catches a wrong MIG default (only all-disabled or "")', () => {
+    const r = renderGpuOperatorStack({ pools: [h100Mig] });
+    const cp = clusterPolicyFromValues(r.values) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    cp.spec.migManager.config.default = 'all-balanced';
+    expect(clusterPolicySchema(cp).join()).toContain('/spec/migManager/config/default must be equal to one of the allowed values');
+  });
+
+  test('Argo CD Application carries the same values and validates', () => {
+    const r = renderGpuOperatorStack({ delivery: 'argocd', pools: [t4] });
+    const app = find(r.objects, 'Application');
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', targetRevision: 'v26.7.0' });
+    expect(app.spec.source.helm.valuesObject).toEqual(r.values);
+    expect(validateObjects(r.objects)).toEqual([]);
+  });
+});
+
+describe('GpuOperatorStack: collected pool configs', () => {
+  const r = renderGpuOperatorStack({ platform: 'eks', pools: [h100Mig, a100Hybrid, t4] });
+
+  test('one device-plugin ConfigMap with a key per pool plus the default, each a valid plugin config', () => {
+    const cm = find(r.objects, 'ConfigMap', 'gpuplane-device-plugin-configs');
+    expect(Object.keys(cm.data).sort()).toEqual(['a100-hybrid', 'default', 'h100-mig', 't4-shared']);
+    for (const key of Object.keys(cm.data)) expect(devicePluginSchema(parse(cm.data[key]))).toEqual([]);
+    expect(parse(cm.data['a100-hybrid'])).toEqual(a100Hybrid.devicePluginConfig);
+    expect(r.values.devicePlugin).toEqual({ config: { create: false, default: 'default', name: 'gpuplane-device-plugin-configs' } });
+  });
+
+  test("the custom mig-parted config keeps NVIDIA's standard names for the GPUs present, plus the pools'", () => {
+    const cm = find(r.objects, 'ConfigMap', 'gpuplane-mig-parted-config');
+    const config = parse(cm.data['config.yaml']);
+    expect(migPartedSchema(config)).toEqual([]);
+    const names = Object.keys(config['mig-configs']);
+    const profiles = readReferenceJson('mig', 'mig-profiles.json');
+    for (const ref of ['H100-80GB', 'A100-80GB']) {
+      for (const standard of profiles[ref].validConfigs) expect(names).toContain(standard);
+    }
+    expect(names).toEqual(expect.arrayContaining(['h100-mig', 'a100-hybrid']));
+    expect(names).not.toContain('t4-shared');
+    expect(r.values.migManager).toMatchObject({ config: { name: 'gpuplane-mig-parted-config', default: 'all-disabled' } });
+  });
+
+  test('every entry of the custom config checks out on the GPUs its device-filter names', () => {
+    const config = parse(find(r.objects, 'ConfigMap', 'gpuplane-mig-parted-config').data['config.yaml']);
+    const byPci = (ids: string[]) => Object.values(REFERENCE_GPU_IDS).map((id) => findGpu(id)!).filter((g) => g.pciDeviceIds!.some((p) => ids.includes(p)));
+    for (const [name, entries] of Object.entries<any[]>(config['mig-configs'])) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const e of entries) {
+        if (!e['mig-enabled'] || Object.keys(e['mig-devices'] ?? {}).length === 0) continue;
+        const gpus = e['device-filter'] ? byPci(e['device-filter']) : [name === 'h100-mig' ? findGpu('H100-80GB')! : findGpu('A100-80GB')!];
+        expect(gpus.length).toBeGreaterThan(0);
+        for (const g of gpus) expect(checkMigLayout(g, e['mig-devices']).problems).toEqual([]);
+      }
+    }
+  });
+
+  test('every object validates', () => {
+    expect(validateObjects(r.objects)).toEqual([]);
+  });
+});
+
+describe('DCGM metrics ConfigMap', () => {
+  const referenceCounters = new Map<string, string>();
+  for (const file of ['default-counters.csv', 'dcp-metrics-included.csv']) {
+    for (const line of readFileSync(referencePath('dcgm', file), 'utf8').split('\n')) {
+      const m = /^#?\s*(DCGM_[A-Z0-9_]+)\s*,\s*(\w+)/.exec(line);
+      if (m) referenceCounters.set(m[1], m[2]);
+    }
+  }
+
+  test('every counter is one dcgm-exporter knows, with its type', () => {
+    for (const c of DCGM_COUNTERS) expect([c.field, referenceCounters.get(c.field)]).toEqual([c.field, c.type]);
+  });
+
+  test('turns on what the default CSV leaves off: ECC, the XID count window, throttling, retired pages', () => {
+    const defaults = readFileSync(referencePath('dcgm', 'default-counters.csv'), 'utf8');
+    const offByDefault = ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'DCGM_EXP_XID_ERRORS_COUNT', 'DCGM_FI_DEV_THERMAL_VIOLATION', 'DCGM_FI_DEV_POWER_VIOLATION', 'DCGM_FI_DEV_RETIRED_DBE'];
+    for (const field of offByDefault) {
+      expect(defaults).toMatch(new RegExp(`^# ${field},`, 'm'));
+      expect(DCGM_COUNTERS.map((c) => c.field)).toContain(field);
+    }
+    const csv = find(renderGpuOperatorStack().objects, 'ConfigMap', 'gpuplane-dcgm-metrics').data['dcgm-metrics.csv'];
+    expect(csv).toContain('DCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter, Total number of double-bit volatile ECC errors.');
+    expect(csv).toContain('DCGM_FI_DEV_ROW_REMAP_FAILURE, gauge, Whether remapping of rows has failed');
+  });
+});
