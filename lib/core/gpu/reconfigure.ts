@@ -10,6 +10,13 @@ export interface PlacedWorkload {
   readonly disruptionsAllowed: number;
 }
 
+/** The drain-relevant facts of a VllmService placed on a pool (undefined when it is not on a pool). */
+export function placedWorkloadOf(r: { name: string; namespace: string; minReplicas: number; placement?: { poolName: string } }): PlacedWorkload | undefined {
+  if (!r.placement) return undefined;
+  // gpuplane's budgets: maxUnavailable 1 with two or more replicas, minAvailable 1 with one.
+  return { name: r.name, namespace: r.namespace, poolName: r.placement.poolName, minReplicas: r.minReplicas, disruptionsAllowed: r.minReplicas >= 2 ? 1 : 0 };
+}
+
 /**
  * Changing a MIG layout needs the GPUs free: the MIG manager never evicts pods. The procedure, node by node:
  * cordon, evict the GPU pods through the Eviction API (so PodDisruptionBudgets are honoured), relabel, wait for

@@ -7,6 +7,7 @@ import { GpuplaneValidationError } from '../../../lib/core/errors';
 import { GpuPoolOptions, resolveGpuPool } from '../../../lib/core/gpu/pool';
 import { GpuPoolHandle, renderGpuPool } from '../../../lib/core/gpu/pool-render';
 import { maxMpsReplicas, recommendGpuSharing } from '../../../lib/core/gpu/sharing';
+import { placedWorkloadOf } from '../../../lib/core/gpu/reconfigure';
 import { renderVllmService } from '../../../lib/core/vllm/render';
 import { validateObjects } from '../../../lib/core/validate';
 import { compile2020 } from '../../helpers/json-schema';
@@ -150,6 +151,13 @@ describe('whole-GPU sharing', () => {
     expect(problems({ name: 'bad', gpu: 'L40S', ...sharing })).toContain(message);
   });
 
+  test('fails on options the plugin parses but ignores, and on unknown options', () => {
+    const message = problems({ name: 'bad', gpu: 'L4', timeSlicing: { replicas: 4, rename: 'nvidia.com/shared-gpu', devices: [0] } as never });
+    expect(message).toContain("'timeSlicing.rename' is not accepted: the device plugin parses resources[].rename but ignores it");
+    expect(message).toContain("'timeSlicing.devices' is not accepted: the device plugin parses per-device replicas (resources[].devices) but ignores them");
+    expect(problems({ name: 'bad', gpu: 'L4', mps: { replicas: 4, replica: 3 } as never })).toContain("'mps.replica' is not an option (got 3; allowed: replicas, renameByDefault). Fix: remove it");
+  });
+
   test('MPS allows 16 clients below compute capability 7.5', () => {
     expect(maxMpsReplicas({ id: 'V100', memoryGiB: 31.7, computeCapability: 7.0 })).toBe(16);
     expect(maxMpsReplicas(findGpu('T4')!)).toBe(48);
@@ -271,6 +279,12 @@ exit 0
     expect(calls).toEqual(['get nodes -l', ...perNode('gpu-a'), ...perNode('gpu-b')]);
     expect(readFileSync(log, 'utf8')).toContain('label node gpu-a nvidia.com/mig.config=all-balanced --overwrite');
     expect(readFileSync(log, 'utf8')).toContain("wait node gpu-a --for=jsonpath={.metadata.labels.nvidia\\.com/mig\\.config\\.state}=success");
+  });
+
+  test('a VllmService on the pool yields its drain facts', () => {
+    const { resolved } = renderVllmService({ name: 'solo', namespace: 'inference', model: 'qwen3-4b', placement: pool.slice('3g.40gb'), autoscaling: false, replicas: 1 });
+    expect(placedWorkloadOf(resolved)).toEqual({ name: 'solo', namespace: 'inference', poolName: 'h100-mig', minReplicas: 1, disruptionsAllowed: 0 });
+    expect(pool.drainWarnings([placedWorkloadOf(resolved)!])[0]).toMatch(/^inference\/solo: its PodDisruptionBudget allows no pod down/);
   });
 
   test('warns about budgets that would block the drain', () => {
