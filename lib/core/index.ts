@@ -23,3 +23,4 @@ export * from './operator/dcgm';
 export * from './operator/mig-config';
 export * from './operator/stack';
 export * from './operator/cluster-policy';
+export * from './etcd';
