@@ -1,5 +1,8 @@
 import { App, Chart } from 'cdk8s';
-import { GpuNodePool, GpuOperatorStack, VllmService } from '../lib';
+import { mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, VllmService } from '../lib';
+import { EXAMPLE_ETCD } from './etcd';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from './gpu-pools';
 import { EXAMPLE_SERVICES } from './services';
 
@@ -22,9 +25,47 @@ export function buildApp(outdir?: string): App {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
     new GpuOperatorStack(chart, 'Operator', { ...options, pools: names.map((n) => pools[n]) });
   }
+  for (const [chartName, options] of Object.entries(EXAMPLE_ETCD)) {
+    const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
+    new ExternalEtcdCluster(chart, 'Etcd', options);
+  }
   return app;
 }
 
+/**
+ * Files that are not Kubernetes manifests, written next to them: each etcd cluster's kubeadm ClusterConfiguration,
+ * and for hosts-mode clusters every member's command line, environment file and systemd unit plus the scripts.
+ */
+export function writeSideFiles(app: App): string[] {
+  const written: string[] = [];
+  const write = (path: string, content: string) => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, content);
+    written.push(path);
+  };
+  for (const chart of app.charts) {
+    for (const etcd of chart.node.findAll().filter((c): c is ExternalEtcdCluster => c instanceof ExternalEtcdCluster)) {
+      write(join(app.outdir, `${chart.node.id}.kubeadm.yaml`), etcd.kubeadmConfigYaml());
+      const files = etcd.hostFiles;
+      if (!files) continue;
+      const dir = join(app.outdir, chart.node.id);
+      for (const m of files.members) {
+        write(join(dir, m.member.name, 'etcd.env'), m.environmentFile);
+        write(join(dir, m.member.name, 'etcd.service'), m.systemdUnit);
+        write(join(dir, m.member.name, 'command.txt'), `${m.command.join(' \\\n  ')}\n`);
+      }
+      write(join(dir, 'etcd-health-check.sh'), files.scripts.healthCheck);
+      write(join(dir, 'etcd-backup.sh'), files.scripts.backup);
+      write(join(dir, 'etcd-defrag.sh'), files.scripts.defrag);
+      write(join(dir, 'etcd-restore.sh'), files.scripts.restore);
+      for (const [name, unit] of Object.entries(files.timers)) write(join(dir, name), unit);
+    }
+  }
+  return written;
+}
+
 if (require.main === module) {
-  buildApp().synth();
+  const app = buildApp();
+  app.synth();
+  writeSideFiles(app);
 }

@@ -1,4 +1,5 @@
-import { GpuNodePool, GpuOperatorStack, VllmService } from '../../lib/pulumi';
+import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, VllmService } from '../../lib/pulumi';
+import { EXAMPLE_ETCD } from '../etcd';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
 import { EXAMPLE_SERVICES } from '../services';
 
@@ -20,6 +21,11 @@ export const poolServices = Object.fromEntries(
 export const operators = Object.fromEntries(
   Object.entries(EXAMPLE_OPERATORS).map(([name, { pools: names, delivery: _delivery, ...options }]) => [name, new GpuOperatorStack(name, { ...options, pools: names.map((n) => pools[n]) })]), // eslint-disable-line @typescript-eslint/no-unused-vars
 );
+
+export const etcdClusters = Object.fromEntries(Object.entries(EXAMPLE_ETCD).map(([name, options]) => [name, new ExternalEtcdCluster(name, options)]));
+
+/** The kubeadm ClusterConfiguration of every etcd cluster. */
+export const kubeadmConfigs = Object.fromEntries(Object.entries(etcdClusters).map(([name, etcd]) => [name, etcd.kubeadmConfig]));
 
 /** The in-cluster API URL of every service. */
 export const urls = Object.fromEntries(

@@ -3,3 +3,4 @@ export * from './resources';
 export * from './vllm-service';
 export * from './gpu-node-pool';
 export * from './gpu-operator-stack';
+export * from './external-etcd-cluster';

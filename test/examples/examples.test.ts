@@ -2,7 +2,7 @@ import type * as pulumiTypes from '@pulumi/pulumi';
 import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { KubeObject } from '../../lib/core/kube';
 import { objectId } from '../../lib/core/object-ids';
 import { validateObjects } from '../../lib/core/validate';
@@ -11,18 +11,24 @@ import { find, flag, vllmContainer } from '../helpers/find';
 
 const recorded = recordResources();
 /* eslint-disable @typescript-eslint/no-var-requires */
-const { buildApp } = require('../../examples/main') as typeof import('../../examples/main');
+const { buildApp, writeSideFiles } = require('../../examples/main') as typeof import('../../examples/main');
 const { EXAMPLE_SERVICES } = require('../../examples/services') as typeof import('../../examples/services');
 const { EXAMPLE_POOLS, EXAMPLE_POOL_SERVICES, EXAMPLE_OPERATORS } = require('../../examples/gpu-pools') as typeof import('../../examples/gpu-pools');
-const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS)].sort();
+const { EXAMPLE_ETCD } = require('../../examples/etcd') as typeof import('../../examples/etcd');
+const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS), ...Object.keys(EXAMPLE_ETCD)].sort();
+const HOSTS_ONLY = new Set(['etcd-hosts']); // hosts-mode etcd renders files, not manifests
 
 /** Synthesizes the cdk8s app into a temporary folder and reads the manifests back, per chart. */
+const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-examples-'));
+let sideFiles: string[] = [];
+
 function synthExamples(): Record<string, KubeObject[]> {
-  const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-examples-'));
-  buildApp(outdir).synth();
+  const app = buildApp(outdir);
+  app.synth();
+  sideFiles = writeSideFiles(app);
   const out: Record<string, KubeObject[]> = {};
-  for (const file of readdirSync(outdir).sort()) {
-    out[file.replace(/\.k8s\.yaml$/, '')] = parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJSON() as KubeObject);
+  for (const file of readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort()) {
+    out[file.replace(/\.k8s\.yaml$/, '')] = parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJSON() as KubeObject).filter((o) => o !== null);
   }
   return out;
 }
@@ -34,7 +40,7 @@ describe('examples', () => {
     expect(Object.keys(charts)).toEqual(ALL_CHARTS);
   });
 
-  test.each(ALL_CHARTS.map((k) => [k]))('%s: every object validates against its schema and the semantic checks', (name) => {
+  test.each(ALL_CHARTS.filter((k) => !HOSTS_ONLY.has(k)).map((k) => [k]))('%s: every object validates against its schema and the semantic checks', (name) => {
     expect(charts[name].length).toBeGreaterThan(3);
     expect(validateObjects(charts[name])).toEqual([]);
   });
@@ -89,6 +95,22 @@ describe('examples', () => {
     expect(find(objs, 'PrometheusRule').metadata.labels.release).toBe('kube-prometheus-stack');
   });
 
+  test('etcd: the Kubernetes-hosted cluster with cert-manager TLS, and its kubeadm configuration next to the manifests', () => {
+    const objs = charts['etcd-kubernetes'];
+    expect(objs.filter((o) => o.apiVersion === 'cert-manager.io/v1').length).toBe(6);
+    expect(find(objs, 'StatefulSet').spec.replicas).toBe(3);
+    const kubeadm = parse(readFileSync(join(outdir, 'etcd-kubernetes.kubeadm.yaml'), 'utf8'));
+    expect(kubeadm.etcd.external.endpoints).toEqual([0, 1, 2].map((i) => `https://etcd-main-${i}.etcd-main-peer.etcd.svc:2379`));
+  });
+
+  test('etcd: the 5-member hosts-mode cluster writes every member file and script', () => {
+    expect(charts['etcd-hosts']).toEqual([]);
+    const names = sideFiles.map((f) => f.slice(outdir.length + 1));
+    for (let i = 1; i <= 5; i++) for (const f of ['etcd.env', 'etcd.service', 'command.txt']) expect(names).toContain(`etcd-hosts/etcd-${i}/${f}`);
+    expect(names).toEqual(expect.arrayContaining(['etcd-hosts/etcd-defrag.sh', 'etcd-hosts/etcd-backup.timer', 'etcd-hosts.kubeadm.yaml']));
+    expect(readFileSync(join(outdir, 'etcd-hosts', 'etcd-3', 'etcd.env'), 'utf8')).toContain('ETCD_QUOTA_BACKEND_BYTES=4294967296');
+  });
+
   test('the Pulumi program builds the same objects (parity with cdk8s)', async () => {
     const program = require('../../examples/pulumi') as typeof import('../../examples/pulumi');
     const all = [
@@ -96,6 +118,7 @@ describe('examples', () => {
       ...Object.values(program.poolServices).flatMap((s) => Object.values(s.resources)),
       ...Object.values(program.pools).flatMap((p) => Object.values(p.resources)),
       ...Object.values(program.operators).flatMap((o) => [...Object.values(o.resources), o.release]),
+      ...Object.values(program.etcdClusters).flatMap((e) => Object.values(e.resources)),
     ] as pulumiTypes.Resource[];
     await settle(all);
     for (const [chart, options] of Object.entries(EXAMPLE_SERVICES)) {
@@ -122,6 +145,12 @@ describe('examples', () => {
       for (const obj of charts[chart].filter((o) => !gitops.has(o.kind))) {
         expect(recorded.find((r) => r.name === `${chart}-${objectId('gpuplane', obj).toLowerCase()}`)?.inputs).toEqual(obj);
       }
+    }
+    for (const [chart, options] of Object.entries(EXAMPLE_ETCD)) {
+      for (const obj of charts[chart]) {
+        expect(recorded.find((r) => r.name === `${chart}-${objectId(options.name, obj).toLowerCase()}`)?.inputs).toEqual(obj);
+      }
+      expect(parse(await promiseOf(program.kubeadmConfigs[chart]))).toEqual(parse(readFileSync(join(outdir, `${chart}.kubeadm.yaml`), 'utf8')));
     }
     expect(await promiseOf(program.urls['llama-8b-h100'])).toBe('http://llama-8b.inference.svc.cluster.local:8000/v1');
   });

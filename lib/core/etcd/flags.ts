@@ -1,15 +1,15 @@
 import { ResolvedEtcdCluster, ResolvedEtcdMember } from './options';
 
 /** The flags of one member, in a fixed order, without leading dashes. */
-export function memberFlags(r: ResolvedEtcdCluster, m: ResolvedEtcdMember, state: 'new' | 'existing' = 'new'): [string, string][] {
+export function memberFlags(r: ResolvedEtcdCluster, m: ResolvedEtcdMember, state: 'new' | 'existing' = 'new', initialCluster = r.members): [string, string][] {
   const flags: [string, string][] = [
     ['name', m.name],
     ['data-dir', m.dataDir],
-    ['listen-client-urls', m.clientUrl],
+    ['listen-client-urls', m.listen?.client ?? m.clientUrl],
     ['advertise-client-urls', m.clientUrl],
-    ['listen-peer-urls', m.peerUrl],
+    ['listen-peer-urls', m.listen?.peer ?? m.peerUrl],
     ['initial-advertise-peer-urls', m.peerUrl],
-    ['initial-cluster', r.members.map((x) => `${x.name}=${x.peerUrl}`).join(',')],
+    ['initial-cluster', initialCluster.map((x) => `${x.name}=${x.peerUrl}`).join(',')],
     ['initial-cluster-state', state],
     ['initial-cluster-token', r.name],
     ['client-cert-auth', 'true'],
@@ -20,7 +20,7 @@ export function memberFlags(r: ResolvedEtcdCluster, m: ResolvedEtcdMember, state
     ['peer-trusted-ca-file', r.tls.peerCaFile],
     ['peer-cert-file', r.tls.peerCertFile],
     ['peer-key-file', r.tls.peerKeyFile],
-    ['listen-metrics-urls', m.metricsUrl],
+    ['listen-metrics-urls', m.listen?.metrics ?? m.metricsUrl],
     ['quota-backend-bytes', String(r.quotaBackendBytes)],
     ['auto-compaction-mode', 'periodic'],
     ['auto-compaction-retention', r.autoCompactionRetention],

@@ -6,3 +6,4 @@ export * from './hosts';
 export * from './monitoring';
 export * from './kubeadm';
 export * from './migration';
+export * from './kubernetes';

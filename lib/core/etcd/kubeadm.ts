@@ -1,5 +1,19 @@
 import { stringify } from 'yaml';
-import { ResolvedEtcdCluster } from './options';
+/** Anything with client endpoints: a rendered cluster, or one managed elsewhere (`externalEtcdEndpoints`). */
+export interface EtcdEndpoints {
+  readonly endpoints: readonly string[];
+}
+
+/** An etcd cluster gpuplane does not manage, usable wherever a cluster is accepted. */
+export function externalEtcdEndpoints(endpoints: readonly string[]): EtcdEndpoints {
+  for (const e of endpoints) {
+    if (!/^https:\/\/[^/]+:\d+$/.test(e)) {
+      throw new Error(`'endpoints' must be https URLs with a port (got ${JSON.stringify(e)}). Fix: e.g. 'https://10.0.1.10:2379'; API servers talk to etcd over TLS only.`);
+    }
+  }
+  if (endpoints.length === 0) throw new Error(`'endpoints' must list at least one member (got none). Fix: list every member's client URL.`);
+  return { endpoints: [...endpoints] };
+}
 
 export interface KubeadmOptions {
   /** @default 'v1beta4' */
@@ -18,7 +32,7 @@ export interface KubeadmOptions {
  * The kubeadm ClusterConfiguration that points API servers at the external cluster, with the API server's own
  * compaction made explicit (every 5 minutes; etcd's periodic compaction is the backstop).
  */
-export function kubeadmClusterConfiguration(r: ResolvedEtcdCluster, o: KubeadmOptions = {}): Record<string, unknown> {
+export function kubeadmClusterConfiguration(cluster: EtcdEndpoints, o: KubeadmOptions = {}): Record<string, unknown> {
   const version = o.apiVersion ?? 'v1beta4';
   const args: Record<string, string> = { 'etcd-compaction-interval': '5m' };
   return {
@@ -27,7 +41,7 @@ export function kubeadmClusterConfiguration(r: ResolvedEtcdCluster, o: KubeadmOp
     ...(o.kubernetesVersion ? { kubernetesVersion: o.kubernetesVersion } : {}),
     etcd: {
       external: {
-        endpoints: r.members.map((m) => m.clientUrl),
+        endpoints: [...cluster.endpoints],
         caFile: o.caFile ?? '/etc/kubernetes/pki/etcd/ca.crt',
         certFile: o.certFile ?? '/etc/kubernetes/pki/apiserver-etcd-client.crt',
         keyFile: o.keyFile ?? '/etc/kubernetes/pki/apiserver-etcd-client.key',
@@ -40,6 +54,6 @@ export function kubeadmClusterConfiguration(r: ResolvedEtcdCluster, o: KubeadmOp
   };
 }
 
-export function kubeadmClusterConfigurationYaml(r: ResolvedEtcdCluster, o: KubeadmOptions = {}): string {
-  return stringify(kubeadmClusterConfiguration(r, o));
+export function kubeadmClusterConfigurationYaml(cluster: EtcdEndpoints, o: KubeadmOptions = {}): string {
+  return stringify(kubeadmClusterConfiguration(cluster, o));
 }

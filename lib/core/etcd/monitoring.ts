@@ -8,6 +8,8 @@ export interface EtcdAlertOptions {
   readonly certificateSource: 'cert-manager' | 'x509-exporter';
   /** For cert-manager: the namespace of the Certificates. */
   readonly certificateNamespace?: string;
+  /** Backup freshness: the backup script's textfile metric (hosts), or kube-state-metrics for the CronJob. @default { source: 'textfile' } */
+  readonly backup?: { readonly source: 'textfile' } | { readonly source: 'cronjob'; readonly namespace: string; readonly cronjob: string };
 }
 
 /**
@@ -22,6 +24,11 @@ export function etcdAlertRules(r: ResolvedEtcdCluster, o: EtcdAlertOptions): Ale
   const cert = o.certificateSource === 'cert-manager'
     ? `min by (name, namespace) (certmanager_certificate_expiration_timestamp_seconds{namespace="${o.certificateNamespace ?? 'default'}",name=~"${r.name}-.*"}) - time() < 30 * 86400`
     : `min by (filepath, instance) (x509_cert_not_after{filepath=~".*etcd.*"}) - time() < 30 * 86400`;
+  const b = o.backup ?? { source: 'textfile' };
+  const freshness = b.source === 'cronjob'
+    ? `kube_cronjob_status_last_successful_time{namespace="${b.namespace}",cronjob="${b.cronjob}"}`
+    : `etcd_backup_last_success_timestamp_seconds{cluster="${r.name}"}`;
+  const backupExpr = `time() - max(${freshness}) > ${r.backup.maxAgeHours * 3600} or absent(${freshness})`;
   return [
     { alert: 'EtcdWalFsyncSlow', expr: `${p99('etcd_disk_wal_fsync_duration_seconds')} > 0.01`, for: '10m', labels: { severity: 'warning' }, annotations: { summary: 'etcd WAL fsync p99 above 10 ms on {{ $labels.instance }}', description: 'p99 {{ $value | humanizeDuration }}: every write waits for this fsync. Check the disk (NVMe, not shared or network storage) and noisy neighbours.' } },
     { alert: 'EtcdWalFsyncCritical', expr: `${p99('etcd_disk_wal_fsync_duration_seconds')} > 0.025`, for: '5m', labels: { severity: 'critical' }, annotations: { summary: 'etcd WAL fsync p99 above 25 ms on {{ $labels.instance }}', description: 'p99 {{ $value | humanizeDuration }}: the leader risks missing heartbeats and elections follow. Move the member to a faster disk now.' } },
@@ -34,7 +41,7 @@ export function etcdAlertRules(r: ResolvedEtcdCluster, o: EtcdAlertOptions): Ale
     { alert: 'EtcdProposalsFailing', expr: `sum(increase(etcd_server_proposals_failed_total{${sel}}[15m])) > 0`, labels: { severity: 'warning' }, annotations: { summary: 'etcd proposals are failing', description: '{{ $value }} failed proposals in 15 minutes: leader elections or a lost quorum.' } },
     { alert: 'EtcdNoLeader', expr: `max by (instance) (etcd_server_has_leader{${sel}}) == 0`, for: '1m', labels: { severity: 'critical' }, annotations: { summary: 'etcd member {{ $labels.instance }} has no leader', description: 'The member cannot serve writes: the cluster may have lost quorum.' } },
     { alert: 'EtcdMembersDown', expr: `count(up{${sel}} == 0) > 0 or (${r.members.length} - count(up{${sel}} == 1)) > 0`, for: '3m', labels: { severity: 'critical' }, annotations: { summary: 'etcd members down', description: `{{ $value }} of ${r.members.length} members unreachable; the cluster tolerates ${r.faultTolerance}.` } },
-    { alert: 'EtcdBackupTooOld', expr: `time() - max(etcd_backup_last_success_timestamp_seconds{cluster="${r.name}"}) > ${r.backup.maxAgeHours * 3600} or absent(etcd_backup_last_success_timestamp_seconds{cluster="${r.name}"})`, for: '15m', labels: { severity: 'critical' }, annotations: { summary: 'No etcd backup of ${r.name} for more than ${r.backup.maxAgeHours} hours', description: 'The backup job has not produced a verified snapshot: a restore would lose everything since the last one.' } },
+    { alert: 'EtcdBackupTooOld', expr: backupExpr, for: '15m', labels: { severity: 'critical' }, annotations: { summary: 'No etcd backup of ${r.name} for more than ${r.backup.maxAgeHours} hours', description: 'The backup job has not produced a verified snapshot: a restore would lose everything since the last one.' } },
     { alert: 'EtcdCertificateExpiringSoon', expr: cert, labels: { severity: 'warning' }, annotations: { summary: 'An etcd certificate expires within 30 days', description: 'When etcd certificates expire every API server loses its datastore at once. Renew and roll the members now (kubeadm does not rotate external etcd certificates).' } },
   ];
 }

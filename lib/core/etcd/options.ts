@@ -98,10 +98,14 @@ export interface ResolvedEtcdMember {
   readonly name: string;
   readonly address: string;
   readonly zone?: string;
+  /** Advertised client URL. */
   readonly clientUrl: string;
+  /** Advertised peer URL. */
   readonly peerUrl: string;
   readonly metricsUrl: string;
   readonly dataDir: string;
+  /** Where the member listens when that differs from what it advertises (pods listen on all addresses). */
+  readonly listen?: { readonly client: string; readonly peer: string; readonly metrics: string };
 }
 
 export interface ResolvedEtcdCluster {

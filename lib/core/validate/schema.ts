@@ -39,6 +39,8 @@ const LOCAL_SCHEMAS: Record<string, () => object> = {
   'karpenter.sh/v1/NodePool': () => require('./schemas/karpenter').KARPENTER_NODEPOOL_SCHEMA,
   'source.toolkit.fluxcd.io/v1/HelmRepository': () => require('./schemas/flux').FLUX_HELMREPOSITORY_SCHEMA,
   'helm.toolkit.fluxcd.io/v2/HelmRelease': () => require('./schemas/flux').FLUX_HELMRELEASE_SCHEMA,
+  'cert-manager.io/v1/Issuer': () => require('./schemas/cert-manager').CERT_MANAGER_ISSUER_SCHEMA,
+  'cert-manager.io/v1/Certificate': () => require('./schemas/cert-manager').CERT_MANAGER_CERTIFICATE_SCHEMA,
 };
 
 const cache = new Map<string, ModelClass>();

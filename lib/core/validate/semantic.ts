@@ -21,8 +21,8 @@ function matches(selector: Record<string, string> | undefined, labels: Record<st
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-function checkPodSpec(where: string, spec: Obj, out: string[]): void {
-  const volumes = new Set<string>((spec.volumes ?? []).map((v: Obj) => v.name));
+function checkPodSpec(where: string, spec: Obj, out: string[], claimTemplates: readonly string[] = []): void {
+  const volumes = new Set<string>([...(spec.volumes ?? []).map((v: Obj) => v.name), ...claimTemplates]);
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Obj[]) {
     const at = `${where} container ${c.name}`;
     const portNames = new Set<string>();
@@ -83,7 +83,7 @@ export function validateSemantics(objects: readonly KubeObject[]): string[] {
       if (typeof v !== 'string' || v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) out.push(`${key}: label ${k}="${v}" is not a valid label value`);
     }
     const podSpec = podSpecOf(obj);
-    if (podSpec) checkPodSpec(key, podSpec, out);
+    if (podSpec) checkPodSpec(key, podSpec, out, obj.kind === 'StatefulSet' ? (obj.spec?.volumeClaimTemplates ?? []).map((t: Obj) => t.metadata?.name) : []);
     if (WORKLOAD_KINDS.has(obj.kind)) {
       const sel = obj.spec?.selector?.matchLabels;
       if (!matches(sel, podLabelsOf(obj))) out.push(`${key}: spec.selector.matchLabels does not match the pod template labels`);

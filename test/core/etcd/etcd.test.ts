@@ -5,7 +5,7 @@ import { join } from 'path';
 import { parse } from 'yaml';
 import { GpuplaneValidationError } from '../../../lib/core/errors';
 import { EtcdHostsOptions, renderEtcdHosts } from '../../../lib/core/etcd/hosts';
-import { kubeadmClusterConfiguration, kubeadmClusterConfigurationYaml } from '../../../lib/core/etcd/kubeadm';
+import { externalEtcdEndpoints, kubeadmClusterConfiguration, kubeadmClusterConfigurationYaml } from '../../../lib/core/etcd/kubeadm';
 import { planStackedToExternal } from '../../../lib/core/etcd/migration';
 import { etcdAlertRules, etcdScrapeConfig } from '../../../lib/core/etcd/monitoring';
 import { etcdHasFlag, etcdHasLivez, parseEtcdVersion } from '../../../lib/core/etcd/versions';
@@ -158,7 +158,7 @@ describe('versions', () => {
 });
 
 describe('kubeadm ClusterConfiguration', () => {
-  const r = renderEtcdHosts(base).resolved;
+  const r = { endpoints: renderEtcdHosts(base).resolved.members.map((m) => m.clientUrl) };
   test('v1beta4 points API servers at the external endpoints with kubeadm file paths', () => {
     expect(kubeadmClusterConfiguration(r)).toEqual({
       apiVersion: 'kubeadm.k8s.io/v1beta4',
@@ -170,6 +170,11 @@ describe('kubeadm ClusterConfiguration', () => {
       apiServer: { extraArgs: [{ name: 'etcd-compaction-interval', value: '5m' }] },
     });
   });
+  test('an etcd cluster managed elsewhere is accepted the same way', () => {
+    expect((kubeadmClusterConfiguration(externalEtcdEndpoints(['https://10.9.0.1:2379'])) as any).etcd.external.endpoints).toEqual(['https://10.9.0.1:2379']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(() => externalEtcdEndpoints(['http://10.9.0.1:2379'])).toThrow("'endpoints' must be https URLs with a port (got \"http://10.9.0.1:2379\")");
+  });
+
   test('v1beta3 writes extra args as a map', () => {
     expect(parse(kubeadmClusterConfigurationYaml(r, { apiVersion: 'v1beta3' })).apiServer.extraArgs).toEqual({ 'etcd-compaction-interval': '5m' });
   });

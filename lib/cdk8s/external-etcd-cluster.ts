@@ -1,0 +1,57 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EtcdHostsOptions, EtcdHostsRender, renderEtcdHosts } from '../core/etcd/hosts';
+import { EtcdEndpoints, externalEtcdEndpoints, kubeadmClusterConfigurationYaml, KubeadmOptions } from '../core/etcd/kubeadm';
+import { EtcdKubernetesOptions, renderEtcdKubernetes } from '../core/etcd/kubernetes';
+import { etcdScrapeConfig } from '../core/etcd/monitoring';
+import { ExternalEtcdClusterOptions, ResolvedEtcdCluster } from '../core/etcd/options';
+import { addRenderedObjects } from './vllm-service';
+
+export type ExternalEtcdClusterProps = Omit<ExternalEtcdClusterOptions, 'name'> & {
+  /** @default - the construct id, lower-cased */
+  readonly name?: string;
+} & ({ readonly kubernetes: EtcdKubernetesOptions; readonly hosts?: undefined } | ({ readonly kubernetes?: undefined } & Pick<EtcdHostsOptions, 'hosts' | 'binaryDir' | 'scriptDir'>));
+
+/**
+ * A dedicated etcd cluster for Kubernetes control planes. Kubernetes-hosted: StatefulSet, Services, PDB, TLS,
+ * backup and defragmentation CronJobs, ServiceMonitor and alerts. Hosts mode: each member's command line,
+ * environment file and systemd unit, the operational scripts and timers, and a Prometheus scrape job.
+ * Both give the kubeadm ClusterConfiguration that points API servers at the cluster.
+ */
+export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
+  /** An etcd cluster managed elsewhere, usable wherever a cluster is accepted. */
+  public static fromEndpoints(endpoints: readonly string[]): EtcdEndpoints {
+    return externalEtcdEndpoints(endpoints);
+  }
+
+  public readonly resolved: ResolvedEtcdCluster;
+  public readonly endpoints: readonly string[];
+  public readonly apiObjects: Readonly<Record<string, ApiObject>>;
+  /** Hosts mode: the files for every member and the scripts. */
+  public readonly hostFiles?: EtcdHostsRender;
+  /** Hosts mode: the Prometheus scrape job for the members' metrics listeners. */
+  public readonly scrapeConfig?: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: ExternalEtcdClusterProps) {
+    super(scope, id);
+    const name = props.name ?? id.toLowerCase();
+    if (props.kubernetes) {
+      const render = renderEtcdKubernetes({ ...props, name, kubernetes: props.kubernetes });
+      this.resolved = render.resolved;
+      this.endpoints = render.endpoints;
+      this.apiObjects = addRenderedObjects(this, name, render.objects);
+    } else {
+      const render = renderEtcdHosts({ ...(props as EtcdHostsOptions), name });
+      this.resolved = render.resolved;
+      this.endpoints = render.resolved.members.map((m) => m.clientUrl);
+      this.hostFiles = render;
+      this.scrapeConfig = etcdScrapeConfig(render.resolved, name);
+      this.apiObjects = {};
+    }
+  }
+
+  /** The kubeadm ClusterConfiguration (YAML) for API servers using this cluster. */
+  public kubeadmConfigYaml(options?: KubeadmOptions): string {
+    return kubeadmClusterConfigurationYaml(this, options);
+  }
+}

@@ -1,0 +1,225 @@
+import { canonicalize, isDns1123Label, KubeObject } from '../kube';
+import { assertValidObjects } from '../validate';
+import { flagArgs, memberFlags } from './flags';
+import { etcdAlertRules } from './monitoring';
+import { ExternalEtcdClusterOptions, ResolvedEtcdCluster, ResolvedEtcdMember, resolveEtcdCluster } from './options';
+import { backupScript, defragScript, healthCheckScript, ScriptContext } from './scripts';
+import { etcdHasLivez, etcdImage } from './versions';
+
+export interface EtcdKubernetesOptions {
+  /** @default 'etcd' */
+  readonly namespace?: string;
+  /** A fast (NVMe, local or provisioned-IOPS) storage class: the disk decides etcd's latency. Required. */
+  readonly storageClassName: string;
+  /** @default - four times the quota plus 2 GiB for the WAL and snapshots, in whole Gi */
+  readonly storageSize?: string;
+  /** Nodes dedicated to etcd. @default { 'node-role.gpuplane.dev/etcd': 'true' } */
+  readonly nodeSelector?: Record<string, string>;
+  /** The taint those nodes carry. @default { key: 'node-role.gpuplane.dev/etcd', effect: 'NoSchedule' } */
+  readonly taint?: { readonly key: string; readonly value?: string; readonly effect: 'NoSchedule' | 'NoExecute' };
+  /** Keep every member in this zone. @default - no zone constraint */
+  readonly zone?: string;
+  /** Spread members over zones instead (warned: every write pays the cross-zone latency). @default false */
+  readonly spreadAcrossZones?: boolean;
+  /** @default `registry.k8s.io/etcd:<version>-0` */
+  readonly image?: string;
+  /** Image for the backup and defragmentation CronJobs: needs bash, etcdctl (etcdutl from 3.5), awk and grep. The official etcd images are distroless, so there is no default. */
+  readonly toolsImage?: string;
+  /** TLS: cert-manager (a private CA chain gpuplane renders, or your issuer) or Secrets you provide. @default { mode: 'cert-manager' } */
+  readonly tls?: { readonly mode: 'cert-manager'; readonly issuerRef?: { readonly name: string; readonly kind: 'Issuer' | 'ClusterIssuer' } } | { readonly mode: 'secrets'; readonly server: string; readonly peer: string; readonly client: string };
+  /** @default { cpu: '2', memory: '8Gi' } */
+  readonly resources?: { readonly cpu?: string; readonly memory?: string };
+  /** Backup volume. @default { size: '20Gi', storageClassName: the data storage class } */
+  readonly backupVolume?: { readonly size?: string; readonly storageClassName?: string };
+  /** Labels for the ServiceMonitor and PrometheusRule. @default {} */
+  readonly monitoringLabels?: Record<string, string>;
+}
+
+export interface EtcdKubernetesRender {
+  readonly resolved: ResolvedEtcdCluster;
+  readonly objects: readonly KubeObject[];
+  readonly namespace: string;
+  /** Client endpoints API servers use. */
+  readonly endpoints: readonly string[];
+}
+
+const PKI = '/etc/etcd/pki';
+const PORTS = { client: 2379, peer: 2380, metrics: 2381 };
+
+/** Renders a Kubernetes-hosted cluster: StatefulSet, Services, PDB, TLS, CronJobs, monitoring. */
+export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly kubernetes: EtcdKubernetesOptions }): EtcdKubernetesRender {
+  const k = o.kubernetes;
+  const ns = k.namespace ?? 'etcd';
+  const peerSvc = `${o.name}-peer`;
+  const members = (ports: typeof PORTS, dataDir: string, count: number): ResolvedEtcdMember[] =>
+    Array.from({ length: count }, (_, i) => {
+      const host = `${o.name}-${i}.${peerSvc}.${ns}.svc`;
+      return {
+        name: `${o.name}-${i}`, address: host, zone: k.zone,
+        clientUrl: `https://${host}:${ports.client}`, peerUrl: `https://${host}:${ports.peer}`, metricsUrl: `http://${host}:${ports.metrics}`,
+        dataDir, listen: { client: `https://0.0.0.0:${ports.client}`, peer: `https://0.0.0.0:${ports.peer}`, metrics: `http://0.0.0.0:${ports.metrics}` },
+      };
+    });
+  const tlsFiles = {
+    caFile: `${PKI}/server/ca.crt`, certFile: `${PKI}/server/tls.crt`, keyFile: `${PKI}/server/tls.key`,
+    peerCaFile: `${PKI}/peer/ca.crt`, peerCertFile: `${PKI}/peer/tls.crt`, peerKeyFile: `${PKI}/peer/tls.key`,
+    clientCertFile: `${PKI}/client/tls.crt`, clientKeyFile: `${PKI}/client/tls.key`,
+  };
+  const r = resolveEtcdCluster({ ...o, ports: PORTS, dataDir: '/var/lib/etcd/data', tls: tlsFiles }, 'kubernetes', members);
+  const problems: string[] = [];
+  if (!isDns1123Label(ns)) problems.push(`'kubernetes.namespace' must be a DNS-1123 label (got ${JSON.stringify(ns)}). Fix: use 'etcd'.`);
+  if (!k.storageClassName) problems.push(`'kubernetes.storageClassName' is required (got ${JSON.stringify(k.storageClassName)}): etcd fsyncs every write, so name a fast (NVMe or provisioned-IOPS) class. Fix: e.g. 'local-nvme'.`);
+  if (!k.toolsImage) problems.push(`'kubernetes.toolsImage' is required (got nothing): the backup and defragmentation CronJobs run bash scripts with etcdctl${r.version.minor === '3.4' ? '' : ' and etcdutl'}, awk and grep, and the official etcd images are distroless. Fix: name an image with those tools, pinned by tag or digest.`);
+  const warnings = [...r.warnings];
+  if (k.spreadAcrossZones) {
+    warnings.push(`ExternalEtcdCluster '${o.name}': members spread across zones; every write waits for a majority across zones, so cross-zone latency is added to every API request. Keep one zone unless you need zone failure tolerance and have sub-millisecond links.`);
+  }
+  if (k.spreadAcrossZones && k.zone) problems.push(`'kubernetes.zone' and 'kubernetes.spreadAcrossZones' contradict each other (got zone ${JSON.stringify(k.zone)}). Fix: keep one.`);
+  if (problems.length) throw new Error(`ExternalEtcdCluster '${o.name}': ${problems.join(' ')}`);
+
+  const labels = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/managed-by': 'gpuplane', 'app.kubernetes.io/version': r.version.version };
+  const selector = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name };
+  const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra } });
+  const template: ResolvedEtcdMember = { ...r.members[0], name: '$(POD_NAME)', clientUrl: `https://$(POD_NAME).${peerSvc}.${ns}.svc:${PORTS.client}`, peerUrl: `https://$(POD_NAME).${peerSvc}.${ns}.svc:${PORTS.peer}` };
+  const args = flagArgs(memberFlags(r, template, 'new', r.members));
+  const quotaGiB = r.quotaBackendBytes / 2 ** 30;
+  const storage = k.storageSize ?? `${Math.ceil(quotaGiB * 4 + 2)}Gi`;
+  const taint = k.taint ?? { key: 'node-role.gpuplane.dev/etcd', effect: 'NoSchedule' as const };
+  const probePath = etcdHasLivez(r.version) ? { live: '/livez', ready: '/readyz' } : { live: '/health', ready: '/health' };
+  const secrets = k.tls?.mode === 'secrets' ? { server: k.tls.server, peer: k.tls.peer, client: k.tls.client } : { server: `${o.name}-server-tls`, peer: `${o.name}-peer-tls`, client: `${o.name}-client-tls` };
+  const tlsVolumes = (['server', 'peer', 'client'] as const).map((kind) => ({ name: `${kind}-tls`, secret: { secretName: secrets[kind], defaultMode: 0o400 } }));
+  const tlsMounts = (['server', 'peer', 'client'] as const).map((kind) => ({ name: `${kind}-tls`, mountPath: `${PKI}/${kind}`, readOnly: true }));
+  const podSecurity = { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } };
+  const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+  const affinity = {
+    podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' }] },
+    ...(k.zone ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [k.zone] }] }] } } } : {}),
+  };
+  const tolerations = [{ key: taint.key, operator: taint.value === undefined ? 'Exists' : 'Equal', value: taint.value, effect: taint.effect }];
+  const objects: KubeObject[] = [];
+
+  if (k.tls?.mode !== 'secrets') {
+    const issuer = k.tls?.issuerRef ?? { name: `${o.name}-ca`, kind: 'Issuer' as const };
+    if (!k.tls?.issuerRef) {
+      objects.push(
+        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${o.name}-selfsigned`), spec: { selfSigned: {} } },
+        { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(`${o.name}-ca`), spec: { isCA: true, commonName: `${o.name}-etcd-ca`, secretName: `${o.name}-ca`, duration: '87600h', privateKey: { algorithm: 'ECDSA', size: 256 }, issuerRef: { name: `${o.name}-selfsigned`, kind: 'Issuer' } } },
+        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${o.name}-ca`), spec: { ca: { secretName: `${o.name}-ca` } } },
+      );
+    }
+    const dnsNames = [`*.${peerSvc}.${ns}.svc`, `*.${peerSvc}.${ns}.svc.cluster.local`, `${o.name}-client.${ns}.svc`, `${o.name}-client.${ns}.svc.cluster.local`, 'localhost'];
+    const cert = (kind: string, usages: string[], names: { dnsNames?: string[]; ipAddresses?: string[] }) => ({
+      apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(`${o.name}-${kind}`),
+      spec: { secretName: secrets[kind as 'server'], commonName: `${o.name}-${kind}`, duration: '8760h', renewBefore: '1440h', usages, privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' }, issuerRef: issuer, ...names },
+    });
+    objects.push(
+      cert('server', ['server auth', 'client auth'], { dnsNames, ipAddresses: ['127.0.0.1'] }),
+      cert('peer', ['server auth', 'client auth'], { dnsNames }),
+      cert('client', ['client auth'], {}),
+    );
+  }
+
+  objects.push(
+    {
+      apiVersion: 'v1', kind: 'Service', metadata: meta(peerSvc),
+      spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector, ports: [{ name: 'client', port: PORTS.client, targetPort: 'client' }, { name: 'peer', port: PORTS.peer, targetPort: 'peer' }] },
+    },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta(`${o.name}-client`), spec: { type: 'ClusterIP', selector, ports: [{ name: 'client', port: PORTS.client, targetPort: 'client' }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta(`${o.name}-metrics`, { 'gpuplane.dev/etcd-metrics': 'true' }), spec: { clusterIP: 'None', selector, ports: [{ name: 'metrics', port: PORTS.metrics, targetPort: 'metrics' }] } },
+    {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta(o.name),
+      spec: {
+        serviceName: peerSvc,
+        replicas: r.members.length,
+        podManagementPolicy: 'Parallel', // members must start together to form the initial cluster
+        updateStrategy: { type: 'RollingUpdate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            automountServiceAccountToken: false,
+            priorityClassName: 'system-cluster-critical',
+            terminationGracePeriodSeconds: 60,
+            securityContext: podSecurity,
+            nodeSelector: k.nodeSelector ?? { 'node-role.gpuplane.dev/etcd': 'true' },
+            tolerations,
+            affinity,
+            topologySpreadConstraints: k.spreadAcrossZones ? [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } }] : undefined,
+            containers: [{
+              name: 'etcd',
+              image: k.image ?? etcdImage(r.version),
+              imagePullPolicy: 'IfNotPresent',
+              command: ['etcd'],
+              args,
+              env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+              ports: [{ name: 'client', containerPort: PORTS.client }, { name: 'peer', containerPort: PORTS.peer }, { name: 'metrics', containerPort: PORTS.metrics }],
+              resources: { requests: { cpu: k.resources?.cpu ?? '2', memory: k.resources?.memory ?? '8Gi' }, limits: { memory: k.resources?.memory ?? '8Gi' } },
+              startupProbe: { httpGet: { path: probePath.live, port: 'metrics' }, periodSeconds: 5, failureThreshold: 60 },
+              livenessProbe: { httpGet: { path: probePath.live, port: 'metrics' }, periodSeconds: 10, failureThreshold: 8, timeoutSeconds: 15 },
+              readinessProbe: { httpGet: { path: probePath.ready, port: 'metrics' }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 },
+              volumeMounts: [{ name: 'data', mountPath: '/var/lib/etcd' }, ...tlsMounts],
+              securityContext: containerSecurity,
+            }],
+            volumes: tlsVolumes,
+          },
+        },
+        volumeClaimTemplates: [{ metadata: { name: 'data', labels: selector }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: k.storageClassName, resources: { requests: { storage } } } }],
+      },
+    },
+    // One member down at a time keeps a majority for 3, 5 and 7 members.
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(o.name), spec: { ...(r.members.length === 1 ? { minAvailable: 1 } : { maxUnavailable: 1 }), selector: { matchLabels: selector } } },
+  );
+
+  const ctx: ScriptContext = { binaryDir: '/usr/local/bin', endpoints: r.members.map((m) => m.clientUrl) };
+  objects.push({
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${o.name}-ops`),
+    data: { 'etcd-backup.sh': backupScript(r, ctx), 'etcd-defrag.sh': defragScript(r, ctx), 'etcd-health-check.sh': healthCheckScript(r, ctx) },
+  });
+  objects.push({
+    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta(`${o.name}-backups`),
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: k.backupVolume?.storageClassName ?? k.storageClassName, resources: { requests: { storage: k.backupVolume?.size ?? '20Gi' } } },
+  });
+  const cronJob = (what: 'backup' | 'defrag', schedule: string, volumes: Record<string, unknown>[], mounts: Record<string, unknown>[]) => ({
+    apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta(`${o.name}-${what}`),
+    spec: {
+      schedule, concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          backoffLimit: 1, activeDeadlineSeconds: 3600,
+          template: {
+            metadata: { labels: { ...selector, 'app.kubernetes.io/component': what } },
+            spec: {
+              restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: podSecurity,
+              containers: [{
+                name: what, image: k.toolsImage!, command: ['/bin/bash', `/ops/etcd-${what}.sh`],
+                env: [{ name: 'ETCDCTL', value: 'etcdctl' }, { name: 'TEXTFILE_DIR', value: '/nonexistent' }],
+                volumeMounts: [{ name: 'ops', mountPath: '/ops', readOnly: true }, { name: 'client-tls', mountPath: `${PKI}/client`, readOnly: true }, { name: 'server-tls', mountPath: `${PKI}/server`, readOnly: true }, ...mounts],
+                resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+                securityContext: { ...containerSecurity, readOnlyRootFilesystem: false },
+              }],
+              volumes: [{ name: 'ops', configMap: { name: `${o.name}-ops` } }, ...tlsVolumes.filter((v) => v.name !== 'peer-tls'), ...volumes],
+            },
+          },
+        },
+      },
+    },
+  });
+  objects.push(
+    cronJob('backup', r.backup.schedule, [{ name: 'backups', persistentVolumeClaim: { claimName: `${o.name}-backups` } }], [{ name: 'backups', mountPath: r.backup.dir }]),
+    cronJob('defrag', r.defrag.schedule, [], []),
+  );
+  const monitoringLabels = { ...labels, ...(k.monitoringLabels ?? {}) };
+  objects.push(
+    {
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { ...meta(o.name), labels: monitoringLabels },
+      spec: { selector: { matchLabels: { ...selector, 'gpuplane.dev/etcd-metrics': 'true' } }, namespaceSelector: { matchNames: [ns] }, endpoints: [{ port: 'metrics', path: '/metrics', interval: '15s' }] },
+    },
+    {
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { ...meta(o.name), labels: monitoringLabels },
+      spec: { groups: [{ name: `${ns}.${o.name}.etcd`, rules: etcdAlertRules(r, { job: `${o.name}-metrics`, certificateSource: 'cert-manager', certificateNamespace: ns, backup: { source: 'cronjob', namespace: ns, cronjob: `${o.name}-backup` } }) }] },
+    },
+  );
+  const canonical = objects.map((x) => canonicalize(x));
+  assertValidObjects(`ExternalEtcdCluster '${o.name}'`, canonical);
+  return { resolved: { ...r, warnings }, objects: canonical, namespace: ns, endpoints: r.members.map((m) => m.clientUrl) };
+}
