@@ -93,6 +93,8 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   const containerSecurity = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
   const affinity = {
     podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' }] },
+    // One zone by default: every member joins the zone of the first (a write pays the round trip to a majority).
+    ...(!k.zone && !k.spreadAcrossZones ? { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: 'topology.kubernetes.io/zone' }] } } : {}),
     ...(k.zone ? { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [k.zone] }] }] } } } : {}),
   };
   const tolerations = [{ key: taint.key, operator: taint.value === undefined ? 'Exists' : 'Equal', value: taint.value, effect: taint.effect }];

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { GpuplaneValidationError } from '../../../lib/core/errors';
+import { problemsOf } from '../../helpers/problems';
 import { EtcdHostsOptions, renderEtcdHosts } from '../../../lib/core/etcd/hosts';
 import { externalEtcdEndpoints, kubeadmClusterConfiguration, kubeadmClusterConfigurationYaml } from '../../../lib/core/etcd/kubeadm';
 import { planStackedToExternal } from '../../../lib/core/etcd/migration';
@@ -15,15 +15,7 @@ import { promtoolTestRules } from '../../helpers/promtool';
 const hosts = (n: number, zones?: string[]) => Array.from({ length: n }, (_, i) => ({ name: `etcd-${i + 1}`, address: `10.0.1.${i + 10}`, zone: zones?.[i] }));
 const base: EtcdHostsOptions = { name: 'etcd-main', hosts: hosts(3) };
 
-function problems(o: Partial<EtcdHostsOptions>): string {
-  try {
-    renderEtcdHosts({ ...base, ...o } as EtcdHostsOptions);
-  } catch (e) {
-    expect(e).toBeInstanceOf(GpuplaneValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a GpuplaneValidationError');
-}
+const problems = (o: Partial<EtcdHostsOptions>): string => problemsOf(() => renderEtcdHosts({ ...base, ...o } as EtcdHostsOptions));
 
 describe('ExternalEtcdCluster hosts mode: defaults', () => {
   const r = renderEtcdHosts(base);

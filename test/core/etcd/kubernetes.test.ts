@@ -29,6 +29,13 @@ describe('ExternalEtcdCluster Kubernetes-hosted', () => {
     expect(find(r.objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
+  test('one zone by default: members follow the first into its zone; a named zone pins them', () => {
+    expect(find(r.objects, 'StatefulSet').spec.template.spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('topology.kubernetes.io/zone');
+    const pinned = find(renderEtcdKubernetes({ ...base, kubernetes: { ...base.kubernetes, zone: 'eu-west-1a' } }).objects, 'StatefulSet').spec.template.spec.affinity;
+    expect(pinned.podAffinity).toBeUndefined();
+    expect(pinned.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1a'] });
+  });
+
   test('each pod advertises its own stable name; probes use /livez and /readyz on 3.5.21', () => {
     const c = find(r.objects, 'StatefulSet').spec.template.spec.containers[0];
     expect(c.image).toBe('registry.k8s.io/etcd:3.5.21-0');

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { findGpu } from '../../../lib/core/catalog/gpus';
-import { GpuplaneValidationError } from '../../../lib/core/errors';
+import { problemsOf } from '../../helpers/problems';
 import { GpuPoolOptions, resolveGpuPool } from '../../../lib/core/gpu/pool';
 import { GpuPoolHandle, renderGpuPool } from '../../../lib/core/gpu/pool-render';
 import { maxMpsReplicas, recommendGpuSharing } from '../../../lib/core/gpu/sharing';
@@ -18,15 +18,7 @@ import { describeWithBinary } from '../../helpers/binaries';
 const devicePluginSchema = compile2020(readReferenceJson('device-plugin', 'device-plugin-config.schema.json'));
 const migPartedSchema = compile2020(readReferenceJson('device-plugin', 'mig-parted-config.schema.json'));
 
-function problems(o: GpuPoolOptions): string {
-  try {
-    resolveGpuPool(o);
-  } catch (e) {
-    expect(e).toBeInstanceOf(GpuplaneValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a GpuplaneValidationError');
-}
+const problems = (o: GpuPoolOptions): string => problemsOf(() => resolveGpuPool(o));
 
 describe('MIG pools', () => {
   const twoPerGpu = resolveGpuPool({ name: 'h100-mig', gpu: 'H100-80GB', nodes: 2, mig: { layout: { '3g.40gb': 2 } } });

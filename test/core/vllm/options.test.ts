@@ -1,17 +1,9 @@
-import { GpuplaneValidationError } from '../../../lib/core/errors';
+import { problemsOf as expectProblems } from '../../helpers/problems';
 import { resolveVllmService, VllmServiceOptions } from '../../../lib/core/vllm/options';
 
 const base: VllmServiceOptions = { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' };
 
-function problemsOf(o: Partial<VllmServiceOptions>): string {
-  try {
-    resolveVllmService({ ...base, ...o } as VllmServiceOptions);
-  } catch (e) {
-    expect(e).toBeInstanceOf(GpuplaneValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a GpuplaneValidationError');
-}
+const problemsOf = (o: Partial<VllmServiceOptions>): string => expectProblems(() => resolveVllmService({ ...base, ...o } as VllmServiceOptions));
 
 describe('resolveVllmService defaults', () => {
   const r = resolveVllmService(base);
