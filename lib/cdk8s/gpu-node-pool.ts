@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { GpuPlacement } from '../core/gpu/placement';
 import { MigPoolOptions, ResolvedGpuPool } from '../core/gpu/pool';
 import { GpuPoolHandle, GpuPoolRenderOptions, renderGpuPool } from '../core/gpu/pool-render';
-import { PlacedWorkload } from '../core/gpu/reconfigure';
-import { addRenderedObjects } from './vllm-service';
+import { PlacedWorkload, placedWorkloadOf } from '../core/gpu/reconfigure';
+import { addRenderedObjects, VllmService } from './vllm-service';
 
 export interface GpuNodePoolProps extends Omit<GpuPoolRenderOptions, 'name'> {
   /** @default - the construct id, lower-cased */
@@ -42,9 +42,16 @@ export class GpuNodePool extends Construct {
     return this.handle.reconfigurationScript(newConfig);
   }
 
-  /** Services whose disruption budgets would block a reconfiguration. */
-  public drainWarnings(workloads: readonly PlacedWorkload[]): string[] {
-    return this.handle.drainWarnings(workloads);
+  /**
+   * Services whose disruption budgets would block a reconfiguration drain: the given ones, or by default every
+   * VllmService of the app placed on this pool.
+   */
+  public drainWarnings(workloads?: readonly PlacedWorkload[]): string[] {
+    const placed = workloads ?? this.node.root.node.findAll()
+      .filter((c): c is VllmService => c instanceof VllmService)
+      .map((s) => placedWorkloadOf(s.resolved))
+      .filter((w): w is PlacedWorkload => w !== undefined);
+    return this.handle.drainWarnings(placed);
   }
 }
 

@@ -1,7 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GpuOperatorRender, GpuOperatorStackOptions, renderGpuOperatorStack } from '../core/operator/stack';
+import { GpuNodePool } from './gpu-node-pool';
 import { addRenderedObjects } from './vllm-service';
+
+export interface GpuOperatorStackProps extends GpuOperatorStackOptions {
+  /**
+   * The pools whose configs the operator serves.
+   * @default - every GpuNodePool and MigNodePool already in the app (construct the pools before the stack)
+   */
+  readonly pools?: GpuOperatorStackOptions['pools'];
+}
 
 /**
  * The NVIDIA GPU Operator for GitOps: namespace, the pools' device-plugin and mig-parted ConfigMaps, the DCGM
@@ -14,9 +23,10 @@ export class GpuOperatorStack extends Construct {
   public readonly values: Record<string, unknown>;
   public readonly valuesYaml: string;
 
-  constructor(scope: Construct, id: string, props: GpuOperatorStackOptions = {}) {
+  constructor(scope: Construct, id: string, props: GpuOperatorStackProps = {}) {
     super(scope, id);
-    this.render = renderGpuOperatorStack(props);
+    const pools = props.pools ?? scope.node.root.node.findAll().filter((c): c is GpuNodePool => c instanceof GpuNodePool);
+    this.render = renderGpuOperatorStack({ ...props, pools });
     this.values = this.render.values;
     this.valuesYaml = this.render.valuesYaml;
     this.apiObjects = addRenderedObjects(this, 'gpuplane', this.render.objects);

@@ -30,6 +30,16 @@ describe('MigNodePool and GpuNodePool (cdk8s)', () => {
     expect(pool.resolved.devicePluginConfig.sharing?.timeSlicing?.resources).toEqual([{ name: 'nvidia.com/gpu', replicas: 4 }]);
   });
 
+  test('names the services of the app whose budgets would block a reconfiguration', () => {
+    const chart = Testing.chart();
+    const pool = new MigNodePool(chart, 'H100', { gpu: 'H100-80GB', nodes: 2, mig: { layout: 'balanced' } });
+    new VllmService(chart, 'Solo', { namespace: 'inference', model: 'qwen3-4b', placement: pool.slice('3g.40gb'), autoscaling: false, replicas: 1 });
+    new VllmService(chart, 'Elsewhere', { namespace: 'inference', model: 'qwen3-4b', gpu: 'L4' });
+    expect(pool.drainWarnings()).toEqual([
+      "inference/solo: its PodDisruptionBudget allows no pod down (1 replica); evictions during the MIG reconfiguration of pool 'h100' block until you scale it up or remove the budget.",
+    ]);
+  });
+
   test('exposes the reconfiguration script', () => {
     const chart = Testing.chart();
     const pool = new MigNodePool(chart, 'A100', { gpu: 'A100-80GB', mig: { layout: 'balanced' } });

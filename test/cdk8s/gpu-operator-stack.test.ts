@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { GpuOperatorStack, MigNodePool } from '../../lib/cdk8s';
+import { GpuNodePool, GpuOperatorStack, MigNodePool } from '../../lib/cdk8s';
 import { renderGpuOperatorStack } from '../../lib/core/operator/stack';
 import { validateObjects } from '../../lib/core/validate';
 
@@ -16,6 +16,14 @@ describe('GpuOperatorStack (cdk8s)', () => {
     expect(Object.keys(stack.apiObjects)).toEqual([
       'Namespace', 'ConfigMap-device-plugin-configs', 'ConfigMap-mig-parted-config', 'ConfigMap-dcgm-metrics', 'PrometheusRule-gpu-health', 'HelmRepository-nvidia', 'HelmRelease-gpu-operator',
     ]);
+  });
+
+  test('collects every pool already in the app when none are named', () => {
+    const chart = Testing.chart();
+    new MigNodePool(chart, 'A', { gpu: 'A100-80GB', mig: { layout: 'balanced' } });
+    new GpuNodePool(chart, 'T4', { gpu: 'T4', timeSlicing: { replicas: 2 } });
+    const stack = new GpuOperatorStack(chart, 'Operator', { platform: 'aks' });
+    expect(stack.render.pools.map((p) => p.name)).toEqual(['a', 't4']);
   });
 
   test('fails at construction when the driver is enabled on GKE', () => {

@@ -11,7 +11,8 @@ import { placedWorkloadOf } from '../../../lib/core/gpu/reconfigure';
 import { renderVllmService } from '../../../lib/core/vllm/render';
 import { validateObjects } from '../../../lib/core/validate';
 import { compile2020 } from '../../helpers/json-schema';
-import { readReferenceJson } from '../../helpers/reference';
+import { readReferenceJson, readReferenceYaml } from '../../helpers/reference';
+import { parse } from 'yaml';
 import { find, vllmContainer } from '../../helpers/find';
 import { describeWithBinary } from '../../helpers/binaries';
 
@@ -120,6 +121,24 @@ describe('whole-GPU sharing', () => {
     expect(devicePluginSchema(JSON.parse(JSON.stringify(r.devicePluginConfig)))).toEqual([]);
     expect(r.resources[0]).toMatchObject({ resourceName: 'nvidia.com/gpu', unitsPerNode: 4, unitsMin: 4, unitsMax: 12, shared: true });
     expect(r.nodeLabels['nvidia.com/mig.config']).toBeUndefined();
+  });
+
+  test("matches NVIDIA's own time-slicing samples, except that gpuplane refuses multi-replica requests", () => {
+    const sample = parse(readReferenceYaml('device-plugin', 'time-slicing-config-all.yaml').data.any);
+    const ours = resolveGpuPool({ name: 'any', gpu: 'T4', timeSlicing: { replicas: 4 } }).devicePluginConfig;
+    const { failRequestsGreaterThanOne, ...rest } = ours.sharing!.timeSlicing!;
+    expect({ ...ours, sharing: { timeSlicing: rest } }).toEqual(sample);
+    expect(failRequestsGreaterThanOne).toBe(true);
+    const fine = parse(readReferenceYaml('device-plugin', 'time-slicing-config-fine.yaml').data['tesla-t4']);
+    expect({ ...ours, sharing: { timeSlicing: rest } }).toEqual(fine);
+  });
+
+  test("the hybrid matches the shape of NVIDIA's fine-grained sample for MIG resources", () => {
+    const sample = parse(readReferenceYaml('device-plugin', 'time-slicing-config-fine.yaml').data['a100-40gb']);
+    const ours = resolveGpuPool({ name: 'a100', gpu: 'A100-40GB', mig: { layout: 'balanced', timeSlicingReplicas: 2 } }).devicePluginConfig;
+    expect(ours.flags).toEqual(sample.flags);
+    const names = (c: typeof ours) => c.sharing!.timeSlicing!.resources.map((r) => r.name);
+    for (const name of names(ours)) expect(sample.sharing.timeSlicing.resources.map((r: { name: string }) => r.name).concat('nvidia.com/mig-1g.5gb')).toContain(name);
   });
 
   test('renameByDefault advertises nvidia.com/gpu.shared', () => {
