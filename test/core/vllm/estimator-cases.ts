@@ -89,6 +89,14 @@ export const STARTUP_CASES: readonly StartupCase[] = [
     note: 'Architecture from the gpt-oss-20b config: 24 layers, 8 KV heads of 64, hidden 2880, 4 of 32 experts of 2880 per token.',
   },
   {
+    name: 'Llama-3.1-8B, A100 40GB, eager, full 131072 context (V1, vLLM 0.15.1, offline LLM class)',
+    source: 'https://github.com/ilseokoh/vllm-gce (README, test.py output on a2-highgpu-1g: "Available KV cache memory: 19.28 GiB", "GPU KV cache size: 157,936 tokens", 1.20x for 131,072 tokens)',
+    input: { model: 'llama-3.1-8b', gpu: 'A100-40GB', gpuMemoryUtilization: 0.9, maxModelLen: 131072, maxNumBatchedTokens: 8192, vllmVersion: '0.15.1', enforceEager: true },
+    started: true,
+    observedKvGiB: 19.28,
+    note: 'The log prints "Chunked prefill is enabled with max_num_batched_tokens=8192" (the offline LLM class default), passed as given.',
+  },
+  {
     name: 'Mistral-7B architecture AWQ (Vistral-7B), T4, eager, 0.1 refused',
     source: 'https://github.com/vllm-project/vllm/issues/7028 (gpu_memory_utilization=0.1: "No available memory for the cache blocks")',
     input: { model: 'mistral-7b', quantization: 'awq', gpu: 'T4', gpuMemoryUtilization: 0.1, maxModelLen: 32768, vllmVersion: '0.5.3', enforceEager: true },

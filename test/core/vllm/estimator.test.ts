@@ -136,11 +136,16 @@ describe('accuracy against real vLLM startup logs', () => {
     expect(right / results.length).toBeGreaterThanOrEqual(0.9);
   });
 
-  test('predicts the KV cache within 10% or 1 GiB in at least 8 of 10 logged cases', () => {
+  test('where vLLM started, predicts the KV cache within 10% or 1 GiB in at least 8 of 10 cases', () => {
+    const started = results.filter((r) => r.c.started && r.kvOk !== undefined);
+    expect(started.length).toBeGreaterThanOrEqual(5);
+    expect(started.filter((r) => r.kvOk).length / started.length).toBeGreaterThanOrEqual(0.8);
+  });
+
+  test('over every logged KV figure (refusals included), within tolerance in at least 8 of 10', () => {
     const logged = results.filter((r) => r.kvOk !== undefined);
-    const within = logged.filter((r) => r.kvOk).length;
-    expect(logged.length).toBeGreaterThanOrEqual(6);
-    expect(within / logged.length).toBeGreaterThanOrEqual(0.8);
+    expect(logged.length).toBeGreaterThanOrEqual(8);
+    expect(logged.filter((r) => r.kvOk).length / logged.length).toBeGreaterThanOrEqual(0.8);
   });
 
   afterAll(() => {
