@@ -22,6 +22,9 @@ export function prometheusAdapterRule(): Record<string, unknown> {
   };
 }
 
+/** The adapter rule is the same for every service: serialize it once. */
+let adapterRuleYaml: string | undefined;
+
 function hpa(r: ResolvedVllmService): KubeObject[] {
   const a = r.autoscaling!;
   return [
@@ -49,7 +52,7 @@ function hpa(r: ResolvedVllmService): KubeObject[] {
       metadata: metadata(r, `${r.name}-prometheus-adapter-rule`, {
         annotations: { 'gpuplane.dev/usage': 'merge rules[] into the prometheus-adapter config (Helm value rules.custom)' },
       }),
-      data: { 'rules.yaml': stringify({ rules: [prometheusAdapterRule()] }) },
+      data: { 'rules.yaml': (adapterRuleYaml ??= stringify({ rules: [prometheusAdapterRule()] })) },
     },
   ];
 }
