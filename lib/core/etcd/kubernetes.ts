@@ -194,7 +194,7 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
               restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: podSecurity,
               containers: [{
                 name: what, image: k.toolsImage!, command: ['/bin/bash', `/ops/etcd-${what}.sh`],
-                env: [{ name: 'ETCDCTL', value: 'etcdctl' }, { name: 'TEXTFILE_DIR', value: '/nonexistent' }],
+                env: [{ name: 'ETCDCTL', value: 'etcdctl' }, { name: 'ETCDUTL', value: 'etcdutl' }, { name: 'TEXTFILE_DIR', value: '/nonexistent' }],
                 volumeMounts: [{ name: 'ops', mountPath: '/ops', readOnly: true }, { name: 'client-tls', mountPath: `${PKI}/client`, readOnly: true }, { name: 'server-tls', mountPath: `${PKI}/server`, readOnly: true }, ...mounts],
                 resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
                 securityContext: { ...containerSecurity, readOnlyRootFilesystem: false },

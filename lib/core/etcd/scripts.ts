@@ -15,11 +15,12 @@ function header(r: ResolvedEtcdCluster, c: ScriptContext, purpose: string): stri
   return `#!/usr/bin/env bash
 # ${purpose}
 # Rendered by gpuplane for etcd cluster '${r.name}' (etcd ${r.version.version}).
-# Environment overrides: ETCDCTL, ENDPOINTS (and per script: BACKUP_DIR, BACKUP_RETAIN, TEXTFILE_DIR,
+# Environment overrides: ETCDCTL, ETCDUTL, ENDPOINTS (and per script: BACKUP_DIR, BACKUP_RETAIN, TEXTFILE_DIR,
 # DEFRAG_PAUSE_SECONDS, DEFRAG_FRAGMENTATION_THRESHOLD, DEFRAG_QUOTA_THRESHOLD).
 set -euo pipefail
 export ETCDCTL_API=3
 ETCDCTL="\${ETCDCTL:-${c.binaryDir}/etcdctl}"
+ETCDUTL="\${ETCDUTL:-${c.binaryDir}/etcdutl}"
 ENDPOINTS="\${ENDPOINTS:-${c.endpoints.join(',')}}"
 TLS=(--cacert=${q(r.tls.caFile)} --cert=${q(r.tls.clientCertFile)} --key=${q(r.tls.clientKeyFile)})
 IFS=',' read -ra EPS <<< "$ENDPOINTS"
@@ -105,7 +106,7 @@ log "defragmentation done"
 
 /** Snapshot from a healthy member, verified, the last N kept, freshness written for node_exporter's textfile collector. */
 export function backupScript(r: ResolvedEtcdCluster, c: ScriptContext): string {
-  const statusTool = restoreTool(r.version) === 'etcdutl' ? `"${c.binaryDir}/etcdutl"` : '"$ETCDCTL"';
+  const statusTool = restoreTool(r.version) === 'etcdutl' ? '"$ETCDUTL"' : '"$ETCDCTL"';
   return `${header(r, c, 'Snapshot backup: save from a healthy member, verify, keep the last N, report freshness.')}
 DIR="\${BACKUP_DIR:-${r.backup.dir}}"
 RETAIN="\${BACKUP_RETAIN:-${r.backup.retain}}"
@@ -116,7 +117,7 @@ file="$DIR/${r.name}-$ts.db"
 saved=0
 for ep in "\${EPS[@]}"; do
   healthy "$ep" || { log "skipping unhealthy $ep"; continue; }
-  if ctl --endpoints="$ep" snapshot save "$file.part" >/dev/null; then saved=1; log "snapshot from $ep"; break; fi
+  if ctl --endpoints="$ep" --command-timeout=600s snapshot save "$file.part" >/dev/null; then saved=1; log "snapshot from $ep"; break; fi
 done
 [ "$saved" -eq 1 ] || { log "no member could take a snapshot"; exit 1; }
 mv "$file.part" "$file"
