@@ -33,6 +33,13 @@ export interface EtcdKubernetesOptions {
   readonly backupVolume?: { readonly size?: string; readonly storageClassName?: string };
   /** Labels for the ServiceMonitor and PrometheusRule. @default {} */
   readonly monitoringLabels?: Record<string, string>;
+  /**
+   * Reach the members from outside the cluster (API servers on hosts or in other clusters): one Service per member
+   * (LoadBalancer by default), members also advertise `https://<member>.<domain>:2379`, the server certificate
+   * covers `*.<domain>`, and the kubeadm endpoints use those names. Map each `<member>.<domain>` to its Service.
+   * @default - members are reachable inside the cluster only (svc DNS names)
+   */
+  readonly externalAccess?: { readonly domain: string; readonly serviceType?: 'LoadBalancer' | 'NodePort'; readonly annotations?: Record<string, string> };
 }
 
 export interface EtcdKubernetesRender {
@@ -80,7 +87,18 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   const labels = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/managed-by': 'gpuplane', 'app.kubernetes.io/version': r.version.version };
   const selector = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name };
   const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra } });
-  const template: ResolvedEtcdMember = { ...r.members[0], name: '$(POD_NAME)', clientUrl: `https://$(POD_NAME).${peerSvc}.${ns}.svc:${PORTS.client}`, peerUrl: `https://$(POD_NAME).${peerSvc}.${ns}.svc:${PORTS.peer}` };
+  const ext = k.externalAccess;
+  if (ext && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(ext.domain)) {
+    throw new Error(`ExternalEtcdCluster '${o.name}': 'kubernetes.externalAccess.domain' must be a DNS domain (got ${JSON.stringify(ext.domain)}). Fix: e.g. 'etcd.example.internal'.`);
+  }
+  const internalClient = `https://$(POD_NAME).${peerSvc}.${ns}.svc:${PORTS.client}`;
+  const template: ResolvedEtcdMember = {
+    ...r.members[0], name: '$(POD_NAME)',
+    // Advertised client URLs: the in-cluster name, and with external access the external one too.
+    clientUrl: ext ? `${internalClient},https://$(POD_NAME).${ext.domain}:${PORTS.client}` : internalClient,
+    peerUrl: `https://$(POD_NAME).${peerSvc}.${ns}.svc:${PORTS.peer}`,
+  };
+  const endpoints = ext ? r.members.map((m) => `https://${m.name}.${ext.domain}:${PORTS.client}`) : r.members.map((m) => m.clientUrl);
   const args = flagArgs(memberFlags(r, template, 'new', r.members));
   const quotaGiB = r.quotaBackendBytes / 2 ** 30;
   const storage = k.storageSize ?? `${Math.ceil(quotaGiB * 4 + 2)}Gi`;
@@ -109,7 +127,7 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
         { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${o.name}-ca`), spec: { ca: { secretName: `${o.name}-ca` } } },
       );
     }
-    const dnsNames = [`*.${peerSvc}.${ns}.svc`, `*.${peerSvc}.${ns}.svc.cluster.local`, `${o.name}-client.${ns}.svc`, `${o.name}-client.${ns}.svc.cluster.local`, 'localhost'];
+    const dnsNames = [`*.${peerSvc}.${ns}.svc`, `*.${peerSvc}.${ns}.svc.cluster.local`, `${o.name}-client.${ns}.svc`, `${o.name}-client.${ns}.svc.cluster.local`, 'localhost', ...(ext ? [`*.${ext.domain}`] : [])];
     const cert = (kind: string, usages: string[], names: { dnsNames?: string[]; ipAddresses?: string[] }) => ({
       apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(`${o.name}-${kind}`),
       spec: { secretName: secrets[kind as 'server'], commonName: `${o.name}-${kind}`, duration: '8760h', renewBefore: '1440h', usages, privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' }, issuerRef: issuer, ...names },
@@ -168,6 +186,17 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
         volumeClaimTemplates: [{ metadata: { name: 'data', labels: selector }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: k.storageClassName, resources: { requests: { storage } } } }],
       },
     },
+    ...(ext
+      ? r.members.map((m) => ({
+          apiVersion: 'v1', kind: 'Service', metadata: { ...meta(`${m.name}-external`), annotations: ext.annotations },
+          spec: {
+            type: ext.serviceType ?? 'LoadBalancer',
+            // Each member behind its own address: clients must reach every member, not a random one.
+            selector: { ...selector, 'statefulset.kubernetes.io/pod-name': m.name },
+            ports: [{ name: 'client', port: PORTS.client, targetPort: 'client' }],
+          },
+        }))
+      : []),
     // One member down at a time keeps a majority for 3, 5 and 7 members.
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(o.name), spec: { ...(r.members.length === 1 ? { minAvailable: 1 } : { maxUnavailable: 1 }), selector: { matchLabels: selector } } },
   );
@@ -223,5 +252,5 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   );
   const canonical = objects.map((x) => canonicalize(x));
   assertValidObjects(`ExternalEtcdCluster '${o.name}'`, canonical);
-  return { resolved: { ...r, warnings }, objects: canonical, namespace: ns, endpoints: r.members.map((m) => m.clientUrl) };
+  return { resolved: { ...r, warnings }, objects: canonical, namespace: ns, endpoints };
 }

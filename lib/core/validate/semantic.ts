@@ -21,6 +21,19 @@ function matches(selector: Record<string, string> | undefined, labels: Record<st
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+/** The label sets of a workload's pods: StatefulSet pods also carry the labels the controller adds per pod. */
+function podLabelSets(obj: Obj): Record<string, string>[] {
+  const labels = podLabelsOf(obj);
+  if (!labels) return [];
+  if (obj.kind !== 'StatefulSet') return [labels];
+  const replicas = obj.spec?.replicas ?? 1;
+  return Array.from({ length: replicas }, (_, i) => ({ ...labels, 'statefulset.kubernetes.io/pod-name': `${obj.metadata.name}-${i}`, 'apps.kubernetes.io/pod-index': String(i) }));
+}
+
+function selectsWorkload(selector: Record<string, string> | undefined, workload: Obj): boolean {
+  return podLabelSets(workload).some((labels) => matches(selector, labels));
+}
+
 function checkPodSpec(where: string, spec: Obj, out: string[], claimTemplates: readonly string[] = []): void {
   const volumes = new Set<string>([...(spec.volumes ?? []).map((v: Obj) => v.name), ...claimTemplates]);
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Obj[]) {
@@ -89,7 +102,7 @@ export function validateSemantics(objects: readonly KubeObject[]): string[] {
       if (!matches(sel, podLabelsOf(obj))) out.push(`${key}: spec.selector.matchLabels does not match the pod template labels`);
     }
     if (obj.kind === 'Service' && obj.spec?.selector) {
-      const targets = workloads.filter((w) => w.metadata.namespace === obj.metadata.namespace && matches(obj.spec.selector, podLabelsOf(w)));
+      const targets = workloads.filter((w) => w.metadata.namespace === obj.metadata.namespace && selectsWorkload(obj.spec.selector, w));
       if (targets.length === 0 && workloads.length > 0) out.push(`${key}: spec.selector selects no workload of this render`);
       for (const p of obj.spec.ports ?? []) {
         if (typeof p.targetPort !== 'string') continue;

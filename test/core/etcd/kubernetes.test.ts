@@ -73,6 +73,16 @@ describe('ExternalEtcdCluster Kubernetes-hosted', () => {
     expect(find(s.objects, 'StatefulSet').spec.template.spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
   });
 
+  test('external access: a Service per member, external names advertised and certified, kubeadm endpoints outside', () => {
+    const e = renderEtcdKubernetes({ ...base, kubernetes: { ...base.kubernetes, externalAccess: { domain: 'etcd.example.internal' } } });
+    expect(e.endpoints).toEqual([0, 1, 2].map((i) => `https://etcd-main-${i}.etcd.example.internal:2379`));
+    const svc = find(e.objects, 'Service', 'etcd-main-1-external');
+    expect(svc.spec).toMatchObject({ type: 'LoadBalancer', selector: { 'statefulset.kubernetes.io/pod-name': 'etcd-main-1' } });
+    expect(find(e.objects, 'StatefulSet').spec.template.spec.containers[0].args).toContain('--advertise-client-urls=https://$(POD_NAME).etcd-main-peer.etcd.svc:2379,https://$(POD_NAME).etcd.example.internal:2379');
+    expect(find(e.objects, 'Certificate', 'etcd-main-server').spec.dnsNames).toContain('*.etcd.example.internal');
+    expect(validateObjects(e.objects)).toEqual([]);
+  });
+
   test('fails without a storage class or a tools image, naming both', () => {
     expect(() => renderEtcdKubernetes({ name: 'etcd-main', kubernetes: { storageClassName: '' } })).toThrow(/'kubernetes.storageClassName' is required .* 'kubernetes.toolsImage' is required/);
   });
