@@ -2,11 +2,31 @@ import * as pulumi from '@pulumi/pulumi';
 import { VllmMemoryEstimate } from '../core/vllm/estimator';
 import { ResolvedVllmService, VllmServiceOptions } from '../core/vllm/options';
 import { renderVllmService } from '../core/vllm/render';
+import { InputLeaves } from './inputs';
 import { createKubernetesResources } from './resources';
 
-export interface VllmServiceArgs extends Omit<VllmServiceOptions, 'name'> {
+export interface VllmServiceArgs extends Omit<VllmServiceOptions, 'name' | 'namespace' | 'image' | 'hfTokenSecret'> {
   /** Name of every rendered object. @default - the component's name */
   readonly name?: string;
+  /** May come from another resource (`ns.metadata.name`); checked as a DNS-1123 label when it resolves. @default 'default' */
+  readonly namespace?: pulumi.Input<string>;
+  /** May be an Output; checked for a pinned tag or digest when it resolves. @default `vllm/vllm-openai:v<vllmVersion>` */
+  readonly image?: pulumi.Input<string>;
+  /** The Secret name may be an Output. @default { name: 'hf-token', key: 'token' } */
+  readonly hfTokenSecret?: { readonly name: pulumi.Input<string>; readonly key?: string } | false;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function checkNamespace(v: string): void {
+  if (v.length > 63 || !DNS_LABEL.test(v)) throw new Error(`'namespace' must be a DNS-1123 label (got ${JSON.stringify(v)}). Fix: use lower-case letters, digits and "-".`);
+}
+
+export function checkImage(v: string): void {
+  const tag = /^(?:[^/]+\/)*[^/:@]+(?::([^@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(v)?.[1];
+  if (!v.includes('@sha256:') && (tag === undefined || tag === 'latest')) {
+    throw new Error(`'image' must be pinned to a release tag or digest; an unpinned or latest image changes under you on the next pull (got ${JSON.stringify(v)}). Fix: pin the tag that matches vllmVersion.`);
+  }
 }
 
 /**
@@ -22,14 +42,21 @@ export class VllmService extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: VllmServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Render (and refuse bad options) before registering anything with the engine.
+    // Render (and refuse bad options) before registering anything with the engine. Input leaves render as
+    // sentinels and are substituted into the objects afterwards.
     const objectName = args.name ?? name;
-    const render = renderVllmService({ ...args, name: objectName });
+    const inputs = new InputLeaves();
+    const namespace = inputs.leaf(args.namespace, 'gpuplane-input-namespace', checkNamespace);
+    const image = inputs.leaf(args.image, 'gpuplane-input/image:pinned-when-resolved', checkImage);
+    const hfTokenSecret = args.hfTokenSecret === false || args.hfTokenSecret === undefined
+      ? args.hfTokenSecret
+      : { key: args.hfTokenSecret.key, name: inputs.leaf(args.hfTokenSecret.name, 'gpuplane-input-hf-token-secret')! };
+    const render = renderVllmService({ ...args, name: objectName, namespace, image, hfTokenSecret });
     super('gpuplane:index:VllmService', name, {}, opts);
     this.resolved = render.resolved;
     this.memory = render.resolved.memory;
-    this.resources = createKubernetesResources(this, name, objectName, render.objects);
-    this.url = pulumi.output(`http://${objectName}.${render.resolved.namespace}.svc.cluster.local:8000/v1`);
+    this.resources = createKubernetesResources(this, name, objectName, render.objects.map((o) => inputs.substitute(o)));
+    this.url = pulumi.output(inputs.substitute(`http://${objectName}.${render.resolved.namespace}.svc.cluster.local:8000/v1`));
     this.registerOutputs({ url: this.url, kvCacheTokens: this.memory.kvCacheTokens, maxConcurrency: this.memory.maxConcurrency });
   }
 }

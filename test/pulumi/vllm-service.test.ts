@@ -71,3 +71,31 @@ describe('VllmService (Pulumi)', () => {
     expect(recorded.length).toBe(before);
   });
 });
+
+describe('VllmService (Pulumi) with Input leaves', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { checkImage, checkNamespace } = require('../../lib/pulumi/vllm-service') as typeof import('../../lib/pulumi/vllm-service');
+
+  test('namespace, image and the token Secret name may be Outputs; they land wherever the plain values would', async () => {
+    const svc = new VllmService('team', {
+      namespace: pulumi.output('team-a'),
+      image: pulumi.output('vllm/vllm-openai:v0.26.0'),
+      hfTokenSecret: { name: pulumi.output('hf-token-team-a') },
+      model: 'llama-3.1-8b', gpu: 'H100-80GB',
+    });
+    await settle(Object.values(svc.resources) as pulumiTypes.Resource[]);
+    const plain = renderVllmService({ name: 'team', namespace: 'team-a', hfTokenSecret: { name: 'hf-token-team-a' }, model: 'llama-3.1-8b', gpu: 'H100-80GB' }).objects;
+    for (const obj of plain) {
+      expect(recorded.find((r) => r.name === `team-${objectId('team', obj).toLowerCase()}`)?.inputs).toEqual(obj);
+    }
+    expect(await promiseOf(svc.url)).toBe('http://team.team-a.svc.cluster.local:8000/v1');
+  });
+
+  test('resolved values are checked with the rules the core applies to plain strings', () => {
+    expect(() => checkNamespace('Team_A')).toThrow(`'namespace' must be a DNS-1123 label (got "Team_A")`);
+    expect(() => checkImage('vllm/vllm-openai:latest')).toThrow(`'image' must be pinned to a release tag or digest`);
+    expect(() => checkImage('vllm/vllm-openai:v0.26.0')).not.toThrow();
+  });
+});
