@@ -21,6 +21,8 @@ export interface GpuPlacement {
   readonly memoryShared: boolean;
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly tolerations: readonly Toleration[];
+  /** GPUs on one node of the pool (bounds tensor parallelism on whole-GPU pools). */
+  readonly gpusPerNode: number;
   /** The profiles the pool offers, for messages. */
   readonly poolProfiles: readonly string[];
 }
@@ -51,6 +53,7 @@ export function poolPlacement(pool: ResolvedGpuPool, profile?: string): GpuPlace
     memoryShared: resource.shared,
     nodeSelector: { [POOL_LABEL]: pool.name },
     tolerations: tolerationsFor(pool.taints),
+    gpusPerNode: pool.gpusPerNode,
     poolProfiles: profiles,
   };
 }

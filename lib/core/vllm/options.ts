@@ -119,7 +119,7 @@ export interface VllmServiceOptions {
    * @default - whole GPUs requested as nvidia.com/gpu on any GPU node
    */
   readonly placement?: GpuPlacement;
-  /** GPUs on one node; tensor parallelism cannot span nodes. @default 8 */
+  /** GPUs on one node; tensor parallelism cannot span nodes. @default - the placement's pool, else 8 */
   readonly gpusPerNode?: number;
   /** The GPU is shared (MIG slice or time-slicing): lowers the default memory utilization. @default false */
   readonly sharedGpu?: boolean;
@@ -349,7 +349,10 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   });
 
   const tp = o.tensorParallelSize ?? 1;
-  const gpusPerNode = o.gpusPerNode ?? 8;
+  const gpusPerNode = o.gpusPerNode ?? placement?.gpusPerNode ?? 8;
+  if (placement && o.gpusPerNode !== undefined && o.gpusPerNode !== placement.gpusPerNode) {
+    p.add({ field: 'gpusPerNode', message: `contradicts pool '${placement.poolName}', whose nodes have ${placement.gpusPerNode} GPUs`, value: o.gpusPerNode, fix: 'drop gpusPerNode; the placement decides it' });
+  }
   p.check(positiveInt(gpusPerNode), { field: 'gpusPerNode', message: 'must be a positive integer', value: gpusPerNode, fix: 'set the GPUs on one node of the pool, e.g. 8' });
   if (p.check(positiveInt(tp), { field: 'tensorParallelSize', message: 'must be a positive integer', value: tp, fix: 'use 1, 2, 4 or 8' })) {
     p.check(tp <= gpusPerNode, {

@@ -204,7 +204,7 @@ describe('slices and VllmService placement', () => {
   test('a slice carries the resource, selection, tolerations and memory', () => {
     expect(pool.slice('3g.40gb')).toEqual({
       poolName: 'h100-mig', gpu: findGpu('H100-80GB'), profile: '3g.40gb', resourceName: 'nvidia.com/mig-3g.40gb', memoryGiB: 38.81,
-      shared: true, memoryShared: false, nodeSelector: { 'gpuplane.dev/pool': 'h100-mig' },
+      shared: true, memoryShared: false, nodeSelector: { 'gpuplane.dev/pool': 'h100-mig' }, gpusPerNode: 8,
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
       poolProfiles: ['1g.10gb', '2g.20gb', '3g.40gb'],
     });
@@ -230,6 +230,15 @@ describe('slices and VllmService placement', () => {
 
   test('fails if the model does not fit the slice', () => {
     expect(() => renderVllmService({ name: 'llama', model: 'llama-3.1-8b', placement: pool.slice('1g.10gb') })).toThrow(/'model' does not fit: The weights \(14\.96 GiB per GPU.*H100-80GB MIG 1g\.10gb \(9\.7 GiB\)/);
+  });
+
+  test('on a pool of whole GPUs, tensor parallelism is bounded by the pool\'s GPUs per node', () => {
+    const whole = new GpuPoolHandle(resolveGpuPool({ name: 'h100-whole', gpu: 'H100-80GB', gpusPerNode: 4 }));
+    const { resolved } = renderVllmService({ name: 'big', model: 'llama-3.3-70b', placement: whole.slice(), tensorParallelSize: 4 });
+    expect(resolved.gpuMemoryUtilization).toBe(0.85);
+    expect(() => renderVllmService({ name: 'big', model: 'llama-3.1-405b-fp8', placement: whole.slice(), tensorParallelSize: 8 })).toThrow(
+      "'tensorParallelSize' must not exceed the GPUs on one node (4)",
+    );
   });
 
   test('fails if tensor parallelism is asked of a MIG slice', () => {
