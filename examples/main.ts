@@ -33,8 +33,9 @@ export function buildApp(outdir?: string): App {
 }
 
 /**
- * Files that are not Kubernetes manifests, written next to them: each etcd cluster's kubeadm ClusterConfiguration,
- * and for hosts-mode clusters every member's command line, environment file and systemd unit plus the scripts.
+ * Files that are not Kubernetes manifests, written next to them: each GPU Operator's Helm values file, each etcd
+ * cluster's kubeadm ClusterConfiguration, and for hosts-mode clusters every member's command line, environment
+ * file and systemd unit plus the scripts.
  */
 export function writeSideFiles(app: App): string[] {
   const written: string[] = [];
@@ -44,6 +45,10 @@ export function writeSideFiles(app: App): string[] {
     written.push(path);
   };
   for (const chart of app.charts) {
+    for (const stack of chart.node.findAll().filter((c): c is GpuOperatorStack => c instanceof GpuOperatorStack)) {
+      // The plain values file, for `helm install gpu-operator nvidia/gpu-operator --version v26.7.0 -f ...`.
+      write(join(app.outdir, `${chart.node.id}.values.yaml`), stack.valuesYaml);
+    }
     for (const etcd of chart.node.findAll().filter((c): c is ExternalEtcdCluster => c instanceof ExternalEtcdCluster)) {
       write(join(app.outdir, `${chart.node.id}.kubeadm.yaml`), etcd.kubeadmConfigYaml());
       const files = etcd.hostFiles;

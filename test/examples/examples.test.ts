@@ -63,6 +63,11 @@ describe('examples', () => {
     expect(Object.keys(find(objs, 'ConfigMap', 'gpuplane-device-plugin-configs').data).sort()).toEqual(['a100-hybrid', 'default', 'h100-mig', 't4-shared']);
   });
 
+  test('each operator chart also writes its plain Helm values file, equal to the GitOps values', () => {
+    const values = parse(readFileSync(join(outdir, 'gpu-operator-eks.values.yaml'), 'utf8'));
+    expect(values).toEqual(find(charts['gpu-operator-eks'], 'HelmRelease').spec.values);
+  });
+
   test('gpu-operator-gke: Argo CD Application with the GKE driver paths and MIG reboot', () => {
     const values = find(charts['gpu-operator-gke'], 'Application').spec.source.helm.valuesObject;
     expect(values.hostPaths.driverInstallDir).toBe('/home/kubernetes/bin/nvidia');
