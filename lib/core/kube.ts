@@ -31,20 +31,9 @@ export function canonicalize<T>(value: T): T {
   return value;
 }
 
-/** `group/version` -> `group`, `v1` -> `` (core). */
-export function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 /** A stable identity for an object inside one render: `Kind/namespace/name`. */
 export function objectKey(obj: KubeObject): string {
   return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-}
-
-/** Formats a GiB amount as a Kubernetes quantity in whole Gi (rounded up). */
-export function gibQuantity(gib: number): string {
-  return `${Math.ceil(gib - 1e-9)}Gi`;
 }
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };

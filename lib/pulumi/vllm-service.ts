@@ -1,6 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { VllmMemoryEstimate } from '../core/vllm/estimator';
-import { ResolvedVllmService, VllmServiceOptions } from '../core/vllm/options';
+import { formatProblem } from '../core/errors';
+import { isDns1123Label } from '../core/kube';
+import { imagePinProblem, ResolvedVllmService, VllmServiceOptions } from '../core/vllm/options';
 import { renderVllmService } from '../core/vllm/render';
 import { InputLeaves } from './inputs';
 import { createKubernetesResources } from './resources';
@@ -16,17 +18,17 @@ export interface VllmServiceArgs extends Omit<VllmServiceOptions, 'name' | 'name
   readonly hfTokenSecret?: { readonly name: pulumi.Input<string>; readonly key?: string } | false;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
+/** The rule the core applies to a plain namespace, applied to a resolved Input. */
 export function checkNamespace(v: string): void {
-  if (v.length > 63 || !DNS_LABEL.test(v)) throw new Error(`'namespace' must be a DNS-1123 label (got ${JSON.stringify(v)}). Fix: use lower-case letters, digits and "-".`);
+  if (!isDns1123Label(v)) {
+    throw new Error(formatProblem({ field: 'namespace', message: 'must be a DNS-1123 label', value: v, fix: 'use lower-case letters, digits and "-"' }));
+  }
 }
 
+/** The rule the core applies to a plain image, applied to a resolved Input. */
 export function checkImage(v: string): void {
-  const tag = /^(?:[^/]+\/)*[^/:@]+(?::([^@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(v)?.[1];
-  if (!v.includes('@sha256:') && (tag === undefined || tag === 'latest')) {
-    throw new Error(`'image' must be pinned to a release tag or digest; an unpinned or latest image changes under you on the next pull (got ${JSON.stringify(v)}). Fix: pin the tag that matches vllmVersion.`);
-  }
+  const problem = imagePinProblem(v);
+  if (problem) throw new Error(formatProblem(problem));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { formatProblem, ProblemCollector } from '../errors';
 import { a30Geometry, eightSliceGeometry, MigGeometry } from '../gpu/mig-geometry';
 
 /**
@@ -56,20 +57,24 @@ export function findGpu(id: string): GpuSpec | undefined {
 /** A GPU given by catalog id or as a spec of the user's own (only `memoryGiB` is required). */
 export type GpuInput = string | (Partial<GpuSpec> & { readonly memoryGiB: number });
 
-/** Resolves a GPU input to a spec. Throws with the list of known ids when the id is unknown. */
-export function resolveGpu(input: GpuInput, field = 'gpu'): GpuSpec {
+/** Looks a GPU input up, adding a problem (unknown id, no memory) to the collector instead of throwing. */
+export function lookupGpu(input: GpuInput, field: string, p: ProblemCollector): GpuSpec | undefined {
   if (typeof input === 'string') {
     const spec = findGpu(input);
-    if (!spec) {
-      throw new Error(
-        `'${field}' names an unknown GPU (got ${JSON.stringify(input)}; allowed: ${GPU_IDS.join(', ')}). ` +
-          `Fix: use a catalog id, or pass { memoryGiB } with the memory the driver reports.`,
-      );
-    }
+    if (!spec) p.add({ field, message: 'names an unknown GPU', value: input, allowed: GPU_IDS.join(', '), fix: 'use a catalog id, or pass { memoryGiB } with the memory the driver reports' });
     return spec;
   }
-  if (!(input.memoryGiB > 0)) {
-    throw new Error(`'${field}.memoryGiB' must be a positive number of GiB (got ${JSON.stringify(input.memoryGiB)}). Fix: pass the device memory the driver reports, e.g. 79.2 for an H100 80GB.`);
+  if (!(typeof input?.memoryGiB === 'number' && input.memoryGiB > 0)) {
+    p.add({ field: `${field}.memoryGiB`, message: 'must be a positive number of GiB', value: input?.memoryGiB, fix: 'pass the device memory the driver reports, e.g. 79.2 for an H100 80GB' });
+    return undefined;
   }
   return { id: input.id ?? `custom-${input.memoryGiB}GiB`, ...input };
+}
+
+/** Resolves a GPU input to a spec; throws the problem when the id is unknown or the memory missing. */
+export function resolveGpu(input: GpuInput, field = 'gpu'): GpuSpec {
+  const p = new ProblemCollector();
+  const spec = lookupGpu(input, field, p);
+  if (!spec) throw new Error(formatProblem(p.problems[0]));
+  return spec;
 }

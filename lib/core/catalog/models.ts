@@ -1,3 +1,5 @@
+import { formatProblem, ProblemCollector } from '../errors';
+
 /**
  * Model catalog and the Hugging Face `config.json` parser. Everything the memory estimator needs to know about a
  * model: the attention geometry (KV cache per token), the parameter count (weights), the FFN width (activation peak)
@@ -114,15 +116,20 @@ export function findModel(key: string): ModelSpec | undefined {
   return byKey.get(key) ?? byKey.get(key.toLowerCase());
 }
 
-/** Looks a model up; throws a message that lists the catalog when it is unknown. */
-export function resolveModel(key: string, field = 'model'): ModelSpec {
+/** Looks a catalog model up, adding a problem that lists the catalog to the collector when it is unknown. */
+export function lookupModel(key: string, field: string, p: ProblemCollector): ModelSpec | undefined {
   const spec = findModel(key);
   if (!spec) {
-    throw new Error(
-      `'${field}' is not in the model catalog (got ${JSON.stringify(key)}; allowed: ${MODEL_IDS.join(', ')}). ` +
-        `Fix: use a catalog id, or pass { huggingFaceId, architecture } (architectureFromHuggingFaceConfig builds one from config.json).`,
-    );
+    p.add({ field, message: 'is not in the model catalog', value: key, allowed: MODEL_IDS.join(', '), fix: 'use a catalog id, or pass { huggingFaceId, architecture } (architectureFromHuggingFaceConfig builds one from config.json)' });
   }
+  return spec;
+}
+
+/** Looks a model up; throws a message that lists the catalog when it is unknown. */
+export function resolveModel(key: string, field = 'model'): ModelSpec {
+  const p = new ProblemCollector();
+  const spec = lookupModel(key, field, p);
+  if (!spec) throw new Error(formatProblem(p.problems[0]));
   return spec;
 }
 

@@ -1,3 +1,4 @@
+import { ProblemCollector } from '../errors';
 import { canonicalize, isDns1123Label, KubeObject } from '../kube';
 import { assertValidObjects } from '../validate';
 import { flagArgs, memberFlags } from './flags';
@@ -73,24 +74,32 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
     clientCertFile: `${PKI}/client/tls.crt`, clientKeyFile: `${PKI}/client/tls.key`,
   };
   const r = resolveEtcdCluster({ ...o, ports: PORTS, dataDir: '/var/lib/etcd/data', tls: tlsFiles }, 'kubernetes', members);
-  const problems: string[] = [];
-  if (!isDns1123Label(ns)) problems.push(`'kubernetes.namespace' must be a DNS-1123 label (got ${JSON.stringify(ns)}). Fix: use 'etcd'.`);
-  if (!k.storageClassName) problems.push(`'kubernetes.storageClassName' is required (got ${JSON.stringify(k.storageClassName)}): etcd fsyncs every write, so name a fast (NVMe or provisioned-IOPS) class. Fix: e.g. 'local-nvme'.`);
-  if (!k.toolsImage) problems.push(`'kubernetes.toolsImage' is required (got nothing): the backup and defragmentation CronJobs run bash scripts with etcdctl${r.version.minor === '3.4' ? '' : ' and etcdutl'}, awk and grep, and the official etcd images are distroless. Fix: name an image with those tools, pinned by tag or digest.`);
+  const ext = k.externalAccess;
+  const p = new ProblemCollector();
+  p.check(isDns1123Label(ns), { field: 'kubernetes.namespace', message: 'must be a DNS-1123 label', value: ns, fix: "use 'etcd'" });
+  p.check(!!k.storageClassName, {
+    field: 'kubernetes.storageClassName', message: 'is required: etcd fsyncs every write, so name a fast (NVMe or provisioned-IOPS) class', value: k.storageClassName, fix: "e.g. 'local-nvme'",
+  });
+  p.check(!!k.toolsImage, {
+    field: 'kubernetes.toolsImage', value: k.toolsImage,
+    message: `is required: the backup and defragmentation CronJobs run bash scripts with etcdctl${r.version.minor === '3.4' ? '' : ' and etcdutl'}, awk and grep, and the official etcd images are distroless`,
+    fix: 'name an image with those tools, pinned by tag or digest',
+  });
   const warnings = [...r.warnings];
   if (k.spreadAcrossZones) {
     warnings.push(`ExternalEtcdCluster '${o.name}': members spread across zones; every write waits for a majority across zones, so cross-zone latency is added to every API request. Keep one zone unless you need zone failure tolerance and have sub-millisecond links.`);
   }
-  if (k.spreadAcrossZones && k.zone) problems.push(`'kubernetes.zone' and 'kubernetes.spreadAcrossZones' contradict each other (got zone ${JSON.stringify(k.zone)}). Fix: keep one.`);
-  if (problems.length) throw new Error(`ExternalEtcdCluster '${o.name}': ${problems.join(' ')}`);
+  p.check(!(k.spreadAcrossZones && k.zone), { field: 'kubernetes.zone', message: "contradicts 'kubernetes.spreadAcrossZones'", value: k.zone, fix: 'keep one of them' });
+  if (ext) {
+    p.check(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(ext.domain), {
+      field: 'kubernetes.externalAccess.domain', message: 'must be a DNS domain', value: ext.domain, fix: "e.g. 'etcd.example.internal'",
+    });
+  }
+  p.throwIfAny(`ExternalEtcdCluster '${o.name}'`);
 
   const labels = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/managed-by': 'gpuplane', 'app.kubernetes.io/version': r.version.version };
   const selector = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name };
   const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra } });
-  const ext = k.externalAccess;
-  if (ext && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(ext.domain)) {
-    throw new Error(`ExternalEtcdCluster '${o.name}': 'kubernetes.externalAccess.domain' must be a DNS domain (got ${JSON.stringify(ext.domain)}). Fix: e.g. 'etcd.example.internal'.`);
-  }
   const internalClient = `https://$(POD_NAME).${peerSvc}.${ns}.svc:${PORTS.client}`;
   const template: ResolvedEtcdMember = {
     ...r.members[0], name: '$(POD_NAME)',

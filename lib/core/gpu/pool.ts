@@ -1,7 +1,6 @@
 import { ProblemCollector } from '../errors';
 import { findGpu, GPU_IDS, GpuSpec } from '../catalog/gpus';
 import { isDns1123Label } from '../kube';
-import { allProfileConfigName } from './mig-geometry';
 import { checkMigLayout, formatMigLayout, MigLayout, migProfileMemoryGiB } from './mig-layout';
 import { DevicePluginConfig, maxMpsReplicas, SharingBlock } from './sharing';
 
@@ -316,8 +315,3 @@ function poolResources(
   }));
 }
 
-/** NVIDIA's standard config names for a GPU (the names the MIG manager's generated config offers). */
-export function standardMigConfigNames(gpu: GpuSpec): string[] {
-  if (!gpu.mig) return ['all-disabled'];
-  return ['all-disabled', 'all-enabled', 'all-balanced', ...Object.keys(gpu.mig.profiles).map(allProfileConfigName)];
-}

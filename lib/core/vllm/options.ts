@@ -1,6 +1,6 @@
-import { ProblemCollector } from '../errors';
-import { GpuInput, GpuSpec, GPU_IDS, findGpu } from '../catalog/gpus';
-import { ModelArchitecture, ModelSpec, MODEL_IDS, Quantization, QUANTIZATIONS, findModel } from '../catalog/models';
+import { Problem, ProblemCollector } from '../errors';
+import { GpuInput, GpuSpec, lookupGpu } from '../catalog/gpus';
+import { lookupModel, ModelArchitecture, ModelSpec, Quantization, QUANTIZATIONS } from '../catalog/models';
 import { isDns1123Label, parseQuantity } from '../kube';
 import { estimateVllmMemory, VllmMemoryEstimate, weightsGiB } from './estimator';
 import { GpuPlacement } from '../gpu/placement';
@@ -230,6 +230,16 @@ export interface ResolvedVllmService {
   readonly memory: VllmMemoryEstimate;
 }
 
+/** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
+export function imagePinProblem(image: string): Problem | undefined {
+  const tag = /^(?:[^/]+\/)*[^/:@]+(?::([^@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
+  if (image.includes('@sha256:') || (tag !== undefined && tag !== 'latest')) return undefined;
+  return {
+    field: 'image', message: 'must be pinned to a release tag or digest; an unpinned or latest image changes under you on the next pull', value: image,
+    allowed: 'e.g. "vllm/vllm-openai:v0.26.0" or an @sha256 digest', fix: 'pin the tag that matches vllmVersion',
+  };
+}
+
 /** Flags gpuplane renders itself; passing them again through extraArgs would silently fight the typed option. */
 export const MANAGED_FLAGS: Record<string, string> = {
   '--model': 'model',
@@ -269,13 +279,7 @@ export function estimateLoadSeconds(weightsGiB: number, opts: { download: boolea
 }
 
 function resolveModelInput(model: string | CustomModel, problems: ProblemCollector): ModelSpec | undefined {
-  if (typeof model === 'string') {
-    const spec = findModel(model);
-    if (!spec) {
-      problems.add({ field: 'model', message: 'is not in the model catalog', value: model, allowed: MODEL_IDS.join(', '), fix: 'use a catalog id or pass { huggingFaceId, architecture } built with architectureFromHuggingFaceConfig(config.json)' });
-    }
-    return spec;
-  }
+  if (typeof model === 'string') return lookupModel(model, 'model', problems);
   if (!model.huggingFaceId) {
     problems.add({ field: 'model.huggingFaceId', message: 'is required for a custom model', value: model.huggingFaceId, fix: 'set the repository id vLLM loads, e.g. "org/model"' });
     return undefined;
@@ -288,19 +292,6 @@ function resolveModelInput(model: string | CustomModel, problems: ProblemCollect
     }
   }
   return { id: model.huggingFaceId, huggingFaceId: model.huggingFaceId, ...a, quantization: model.quantization ?? 'none' };
-}
-
-function resolveGpuInput(gpu: GpuInput, problems: ProblemCollector): GpuSpec | undefined {
-  if (typeof gpu === 'string') {
-    const spec = findGpu(gpu);
-    if (!spec) problems.add({ field: 'gpu', message: 'names an unknown GPU', value: gpu, allowed: GPU_IDS.join(', '), fix: 'use a catalog id, or pass { memoryGiB } with the memory the driver reports' });
-    return spec;
-  }
-  if (!(typeof gpu?.memoryGiB === 'number' && gpu.memoryGiB > 0)) {
-    problems.add({ field: 'gpu.memoryGiB', message: 'must be a positive number of GiB', value: gpu?.memoryGiB, fix: 'pass the device memory the driver reports, e.g. 79.2 for an H100 80GB' });
-    return undefined;
-  }
-  return { id: gpu.id ?? `custom-${gpu.memoryGiB}GiB`, ...gpu };
 }
 
 const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
@@ -332,7 +323,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   } else if (o.gpu === undefined) {
     p.add({ field: 'gpu', message: 'is required without a placement', value: undefined, fix: "set gpu (e.g. 'H100-80GB') or placement (pool.slice(...))" });
   } else {
-    gpu = resolveGpuInput(o.gpu, p);
+    gpu = lookupGpu(o.gpu, 'gpu', p);
   }
 
   const versionString = o.vllmVersion ?? DEFAULT_VLLM_VERSION;
@@ -340,13 +331,8 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   p.check(version !== undefined, { field: 'vllmVersion', message: 'must be a vLLM release number', value: versionString, allowed: 'e.g. "0.26.0"', fix: `omit it to use ${DEFAULT_VLLM_VERSION}` });
 
   const image = o.image ?? `vllm/vllm-openai:v${versionString.replace(/^v/, '')}`;
-  const tagMatch = /^(?:[^/]+\/)*[^/:@]+(?::([^@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(image);
-  const tag = tagMatch?.[1];
-  const digest = image.includes('@sha256:');
-  p.check(digest || (tag !== undefined && tag !== 'latest'), {
-    field: 'image', message: 'must be pinned to a release tag or digest; an unpinned or latest image changes under you on the next pull', value: image,
-    allowed: 'e.g. "vllm/vllm-openai:v0.26.0" or an @sha256 digest', fix: 'pin the tag that matches vllmVersion',
-  });
+  const unpinned = imagePinProblem(image);
+  if (unpinned) p.add(unpinned);
 
   const tp = o.tensorParallelSize ?? 1;
   const gpusPerNode = o.gpusPerNode ?? placement?.gpusPerNode ?? 8;

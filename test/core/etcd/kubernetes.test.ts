@@ -84,7 +84,7 @@ describe('ExternalEtcdCluster Kubernetes-hosted', () => {
   });
 
   test('fails without a storage class or a tools image, naming both', () => {
-    expect(() => renderEtcdKubernetes({ name: 'etcd-main', kubernetes: { storageClassName: '' } })).toThrow(/'kubernetes.storageClassName' is required .* 'kubernetes.toolsImage' is required/);
+    expect(() => renderEtcdKubernetes({ name: 'etcd-main', kubernetes: { storageClassName: '' } })).toThrow(/'kubernetes.storageClassName' is required[\s\S]*'kubernetes.toolsImage' is required/);
   });
 
   test('fails on an even member count', () => {
