@@ -5,7 +5,7 @@ import { EtcdEndpoints, externalEtcdEndpoints, kubeadmClusterConfigurationYaml, 
 import { EtcdKubernetesOptions, renderEtcdKubernetes } from '../core/etcd/kubernetes';
 import { etcdScrapeConfig } from '../core/etcd/monitoring';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster } from '../core/etcd/options';
-import { addRenderedObjects } from './vllm-service';
+import { addRenderedObjects } from './rendered';
 
 export type ExternalEtcdClusterProps = Omit<ExternalEtcdClusterOptions, 'name'> & {
   /** @default - the construct id, lower-cased */

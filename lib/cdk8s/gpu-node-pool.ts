@@ -4,7 +4,8 @@ import { GpuPlacement } from '../core/gpu/placement';
 import { MigPoolOptions, ResolvedGpuPool } from '../core/gpu/pool';
 import { GpuPoolHandle, GpuPoolRenderOptions, renderGpuPool } from '../core/gpu/pool-render';
 import { PlacedWorkload, placedWorkloadOf } from '../core/gpu/reconfigure';
-import { addRenderedObjects, VllmService } from './vllm-service';
+import { addRenderedObjects } from './rendered';
+import { VllmService } from './vllm-service';
 
 export interface GpuNodePoolProps extends Omit<GpuPoolRenderOptions, 'name'> {
   /** @default - the construct id, lower-cased */

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GpuOperatorRender, GpuOperatorStackOptions, renderGpuOperatorStack } from '../core/operator/stack';
 import { GpuNodePool } from './gpu-node-pool';
-import { addRenderedObjects } from './vllm-service';
+import { addRenderedObjects } from './rendered';
 
 export interface GpuOperatorStackProps extends GpuOperatorStackOptions {
   /**

@@ -81,8 +81,8 @@ export function validateSchema(obj: KubeObject): string[] {
     cache.set(key, Model);
   }
   try {
-    // Deep copy: the model classes assign into themselves, never into our object.
-    new Model(JSON.parse(JSON.stringify(obj))).validate();
+    // The model constructor copies the object into the model (dropping undefined values); ours is only read.
+    new Model(obj).validate();
     return [];
   } catch (e) {
     const err = e as Error & { errors?: { instancePath?: string; message?: string }[] };
