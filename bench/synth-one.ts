@@ -1,21 +1,28 @@
 /**
  * One measurement, in a process of its own so peak memory is this run's alone:
- *   synth-one.ts <gpuplane|baseline> <count>
+ *   synth-one.ts <gpuplane|baseline|floor> <count>
+ * - gpuplane: N VllmServices (Llama 3.1 8B on an H100, every default).
+ * - baseline: N cdk8s-plus Deployments, each exposed by a Service.
+ * - floor: the manifests of the N VllmServices, rendered by the core before the clock starts, added as plain cdk8s
+ *   ApiObjects and synthesized: what cdk8s alone spends writing gpuplane's output.
  * Prints one JSON line: wall time of building and synthesizing the app, YAML bytes written, peak RSS, RSS before the build.
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { VllmService } from '../lib';
+import { renderVllmService, VllmService } from '../lib';
 
 const [kind, countArg] = process.argv.slice(2);
 const count = Number(countArg);
-if (!['gpuplane', 'baseline'].includes(kind) || !(count > 0)) {
-  console.error('usage: synth-one.ts <gpuplane|baseline> <count>');
+if (!['gpuplane', 'baseline', 'floor'].includes(kind) || !(count > 0)) {
+  console.error('usage: synth-one.ts <gpuplane|baseline|floor> <count>');
   process.exit(2);
 }
+
+const props = (i: number) => ({ name: `svc-${i}`, namespace: 'bench', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+const prerendered = kind === 'floor' ? Array.from({ length: count }, (_, i) => renderVllmService(props(i)).objects) : [];
 
 const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-bench-'));
 const rssBefore = process.memoryUsage().rss;
@@ -24,7 +31,9 @@ const app = new App({ outdir });
 const chart = new Chart(app, 'bench', { disableResourceNameHashes: true });
 for (let i = 0; i < count; i++) {
   if (kind === 'gpuplane') {
-    new VllmService(chart, `svc-${i}`, { name: `svc-${i}`, namespace: 'bench', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    new VllmService(chart, `svc-${i}`, props(i));
+  } else if (kind === 'floor') {
+    prerendered[i].forEach((obj, j) => new ApiObject(chart, `svc-${i}-${j}`, obj as unknown as ConstructorParameters<typeof ApiObject>[2]));
   } else {
     const d = new kplus.Deployment(chart, `svc-${i}`, {
       metadata: { name: `svc-${i}`, namespace: 'bench' },
