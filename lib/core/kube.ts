@@ -31,6 +31,12 @@ export function canonicalize<T>(value: T): T {
   return value;
 }
 
+/** Whether an image reference is pinned: an @sha256 digest, or a tag other than `latest`. */
+export function isPinnedImage(image: string): boolean {
+  const tag = /^(?:[^/]+\/)*[^/:@]+(?::([^@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
+  return image.includes('@sha256:') || (tag !== undefined && tag !== 'latest');
+}
+
 /** A stable identity for an object inside one render: `Kind/namespace/name`. */
 export function objectKey(obj: KubeObject): string {
   return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;

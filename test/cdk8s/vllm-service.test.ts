@@ -63,4 +63,14 @@ describe('VllmService (cdk8s)', () => {
     svc.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu', '2'));
     expect(() => app.synth()).toThrow(/\[prod\/Llama\] .*extended resource nvidia.com\/gpu must have request equal to limit \(got 1 and 2\)/);
   });
+
+  test('fails cdk8s synth if an override breaks a production rule', () => {
+    const app = Testing.app({ outdir: mkdtempSync(join(tmpdir(), 'gpuplane-cdk8s-')) });
+    const chart = new Chart(app, 'prod');
+    const svc = new VllmService(chart, 'Llama', { model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    svc.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources/limits/cpu', '8'));
+    svc.deployment.addJsonPatch(JsonPatch.replace('/spec/strategy/rollingUpdate', { maxSurge: 1, maxUnavailable: 0 }));
+    expect(() => app.synth()).toThrow(/\[prod\/Llama\] Deployment\/default\/llama container vllm: limits.cpu "8" on a GPU container/);
+    expect(() => app.synth()).toThrow(/\[prod\/Llama\] Deployment\/default\/llama: maxSurge 1 needs 1 free GPU\(s\)/);
+  });
 });

@@ -40,7 +40,7 @@ describe('examples', () => {
     expect(Object.keys(charts)).toEqual(ALL_CHARTS);
   });
 
-  test.each(ALL_CHARTS.filter((k) => !HOSTS_ONLY.has(k)).map((k) => [k]))('%s: every object validates against its schema and the semantic checks', (name) => {
+  test.each(ALL_CHARTS.filter((k) => !HOSTS_ONLY.has(k)).map((k) => [k]))('%s: every object validates against its schema, the semantic checks and the production rules', (name) => {
     expect(charts[name].length).toBeGreaterThan(3);
     expect(validateObjects(charts[name])).toEqual([]);
   });

@@ -1,14 +1,16 @@
 import { GpuplaneValidationError } from '../errors';
 import { KubeObject } from '../kube';
 import { validateSchema } from './schema';
+import { validateProductionRules } from './production';
 import { validateSemantics } from './semantic';
 
 export { hasSchema, SCHEMA_KINDS, validateSchema } from './schema';
 export { validateSemantics } from './semantic';
+export { isGpuResource, isVllmServer, MAX_GPU_MEMORY_UTILIZATION, SPARE_GPUS_ANNOTATION, validateProductionRules } from './production';
 
-/** Schema and semantic problems of a set of rendered objects (empty when all is well). */
+/** Schema, semantic and production-rule problems of a set of objects (empty when all is well). */
 export function validateObjects(objects: readonly KubeObject[]): string[] {
-  return [...objects.flatMap((o) => validateSchema(o)), ...validateSemantics(objects)];
+  return [...objects.flatMap((o) => validateSchema(o)), ...validateSemantics(objects), ...validateProductionRules(objects)];
 }
 
 /** Throws a GpuplaneValidationError naming every problem of the rendered objects. */

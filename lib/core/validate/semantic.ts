@@ -5,7 +5,8 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
-function podSpecOf(obj: Obj): Obj | undefined {
+/** The pod spec of a workload, Job or CronJob; undefined for other kinds. */
+export function podSpecOf(obj: Obj): Obj | undefined {
   if (WORKLOAD_KINDS.has(obj.kind)) return obj.spec?.template?.spec;
   if (obj.kind === 'Job') return obj.spec?.template?.spec;
   if (obj.kind === 'CronJob') return obj.spec?.jobTemplate?.spec?.template?.spec;

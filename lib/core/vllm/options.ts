@@ -1,7 +1,8 @@
 import { Problem, ProblemCollector } from '../errors';
 import { GpuInput, GpuSpec, lookupGpu } from '../catalog/gpus';
 import { lookupModel, ModelArchitecture, ModelSpec, Quantization, QUANTIZATIONS } from '../catalog/models';
-import { isDns1123Label, parseQuantity } from '../kube';
+import { isDns1123Label, isPinnedImage, parseQuantity } from '../kube';
+import { MAX_GPU_MEMORY_UTILIZATION } from '../validate/production';
 import { estimateVllmMemory, VllmMemoryEstimate, weightsGiB } from './estimator';
 import { GpuPlacement } from '../gpu/placement';
 import { Toleration } from '../gpu/pool';
@@ -232,8 +233,7 @@ export interface ResolvedVllmService {
 
 /** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
 export function imagePinProblem(image: string): Problem | undefined {
-  const tag = /^(?:[^/]+\/)*[^/:@]+(?::([^@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
-  if (image.includes('@sha256:') || (tag !== undefined && tag !== 'latest')) return undefined;
+  if (isPinnedImage(image)) return undefined;
   return {
     field: 'image', message: 'must be pinned to a release tag or digest; an unpinned or latest image changes under you on the next pull', value: image,
     allowed: 'e.g. "vllm/vllm-openai:v0.26.0" or an @sha256 digest', fix: 'pin the tag that matches vllmVersion',
@@ -363,9 +363,9 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     });
   }
   const util = o.gpuMemoryUtilization ?? (sharedGpu ? 0.75 : 0.85);
-  p.check(typeof util === 'number' && util > 0 && util <= 0.95, {
-    field: 'gpuMemoryUtilization', message: 'must be in (0, 0.95]; above 0.95 CUDA fragmentation under load turns into OOMs', value: util,
-    allowed: '(0, 0.95]', fix: 'use 0.85 on whole GPUs, 0.75 on shared ones',
+  p.check(typeof util === 'number' && util > 0 && util <= MAX_GPU_MEMORY_UTILIZATION, {
+    field: 'gpuMemoryUtilization', message: `must be in (0, ${MAX_GPU_MEMORY_UTILIZATION}]; above ${MAX_GPU_MEMORY_UTILIZATION} CUDA fragmentation under load turns into OOMs`, value: util,
+    allowed: `(0, ${MAX_GPU_MEMORY_UTILIZATION}]`, fix: 'use 0.85 on whole GPUs, 0.75 on shared ones',
   });
 
   const maxModelLen = o.maxModelLen ?? (model?.maxPositionEmbeddings !== undefined ? Math.min(model.maxPositionEmbeddings, 8192) : 8192);

@@ -2,6 +2,7 @@ import { KubeObject } from '../kube';
 import { ResolvedVllmService } from './options';
 import { commonLabels, metadata, selectorLabels, VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
 import { requestLoggingOffFlag } from './version';
+import { SPARE_GPUS_ANNOTATION } from '../validate/production';
 
 /** Where vLLM (through huggingface_hub) caches downloads; the cache volume is mounted here and HF_HOME points at it. */
 export const HF_HOME = '/root/.cache/huggingface';
@@ -136,7 +137,7 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadata(r, r.name),
+    metadata: metadata(r, r.name, r.spareGpus > 0 ? { annotations: { [SPARE_GPUS_ANNOTATION]: String(r.spareGpus) } } : undefined),
     spec: {
       replicas: r.autoscaling ? undefined : r.replicas,
       revisionHistoryLimit: r.revisionHistoryLimit,

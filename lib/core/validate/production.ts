@@ -1,0 +1,164 @@
+import { isPinnedImage, KubeObject, objectKey, parseQuantity } from '../kube';
+import { podSpecOf } from './semantic';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Annotation on a Deployment: GPUs the cluster keeps free for its rollouts. Without it a GPU Deployment must not
+ * surge: with every GPU in use the surge pod stays Pending and the rollout never finishes.
+ */
+export const SPARE_GPUS_ANNOTATION = 'gpuplane.dev/spare-gpus';
+
+/** The GPU cap above which vLLM's own headroom (CUDA graphs, fragmentation, NCCL buffers) turns into OOMs. */
+export const MAX_GPU_MEMORY_UTILIZATION = 0.95;
+
+/** A liveness `initialDelaySeconds` this long is a startup budget in the wrong probe. */
+const LIVENESS_DELAY_AS_STARTUP_BUDGET = 60;
+
+const HF_TOKEN_VARS = new Set(['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN']);
+
+/** GPU extended resources: whole NVIDIA GPUs, shared (time-sliced) GPUs, MIG slices, AMD GPUs. */
+export function isGpuResource(name: string): boolean {
+  return /^nvidia\.com\/(gpu(\.shared)?|mig-.+)$/.test(name) || name === 'amd.com/gpu';
+}
+
+/** GPUs (or slices) one container asks for: the sum of its GPU limits, else requests. */
+function containerGpus(c: Obj): number {
+  const res = { ...(c.resources?.requests ?? {}), ...(c.resources?.limits ?? {}) } as Record<string, string | number>;
+  return Object.entries(res).filter(([k]) => isGpuResource(k)).reduce((sum, [, q]) => sum + (parseQuantity(String(q)) ?? 0), 0);
+}
+
+/** Command and args as one list, flags normalized to dashes (vLLM accepts `--max_model_len` too). */
+function tokensOf(c: Obj): string[] {
+  return [...(c.command ?? []), ...(c.args ?? [])].map((t: unknown) => {
+    const s = String(t);
+    if (!s.startsWith('--')) return s;
+    const eq = s.indexOf('=');
+    return eq < 0 ? s.replace(/_/g, '-') : s.slice(0, eq).replace(/_/g, '-') + s.slice(eq);
+  });
+}
+
+/** The value of `--flag value` or `--flag=value`; `true` for a flag without a value; undefined when absent. */
+function flagValue(tokens: readonly string[], flag: string): string | true | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] === flag) return tokens[i + 1] !== undefined && !tokens[i + 1].startsWith('--') ? tokens[i + 1] : true;
+    if (tokens[i].startsWith(`${flag}=`)) return tokens[i].slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * A vLLM OpenAI server container: `vllm serve`, the `vllm.entrypoints.openai.api_server` module, or the official
+ * `vllm-openai` image run with its own entrypoint (no command).
+ */
+export function isVllmServer(c: Obj): boolean {
+  const command: string[] = (c.command ?? []).map(String);
+  const tokens = tokensOf(c);
+  if (command.some((t) => t === 'vllm' || t.endsWith('/vllm')) && tokens.includes('serve')) return true;
+  if (tokens.includes('vllm.entrypoints.openai.api_server')) return true;
+  const repo = String(c.image ?? '').split('@')[0].replace(/:[^/]*$/, '');
+  return command.length === 0 && /(^|\/)vllm-openai$/.test(repo);
+}
+
+function checkVllmContainer(at: string, c: Obj, spec: Obj, out: string[]): void {
+  const tokens = tokensOf(c);
+  const util = flagValue(tokens, '--gpu-memory-utilization');
+  if (util !== undefined) {
+    const u = Number(util);
+    if (!(u > 0 && u <= MAX_GPU_MEMORY_UTILIZATION)) {
+      out.push(`${at}: --gpu-memory-utilization ${util} is outside (0, ${MAX_GPU_MEMORY_UTILIZATION}]; above ${MAX_GPU_MEMORY_UTILIZATION} CUDA fragmentation under load turns into OOMs. Use 0.85 on a whole GPU, 0.75 on a shared one`);
+    }
+  }
+  if (flagValue(tokens, '--max-model-len') === undefined && flagValue(tokens, '--config') === undefined) {
+    out.push(`${at}: no --max-model-len, so vLLM reserves KV cache for the model's full context and may refuse to start or serve few requests at once. Pass --max-model-len sized to your longest request`);
+  }
+  const tp = Number(flagValue(tokens, '--tensor-parallel-size') ?? 1);
+  if (tp > 1) {
+    const memoryVolumes = new Set((spec.volumes ?? []).filter((v: Obj) => v.emptyDir?.medium === 'Memory').map((v: Obj) => v.name));
+    if (!(c.volumeMounts ?? []).some((m: Obj) => m.mountPath === '/dev/shm' && memoryVolumes.has(m.name))) {
+      out.push(`${at}: --tensor-parallel-size ${tp} without /dev/shm from a Memory-backed emptyDir; NCCL between the ranks fails on the container's 64Mi default. Mount an emptyDir { medium: Memory, sizeLimit } at /dev/shm and count it in the memory request`);
+    }
+  }
+  if (!c.startupProbe) {
+    out.push(`${at}: no startupProbe; loading the model takes minutes (21 for a 70B) and liveness kills the pod first. Add a startupProbe on /health whose periodSeconds x failureThreshold covers download and load`);
+  }
+  if (!c.readinessProbe) {
+    out.push(`${at}: no readinessProbe; a hung or overloaded server stays behind the Service. Add a readinessProbe on /health (period 5 s, failure 3)`);
+  }
+  const delay = c.livenessProbe?.initialDelaySeconds;
+  if (typeof delay === 'number' && delay >= LIVENESS_DELAY_AS_STARTUP_BUDGET) {
+    out.push(`${at}: livenessProbe.initialDelaySeconds ${delay} is a startup budget in the liveness probe; a server that hangs later is detected that much later too. Remove it and give the startupProbe the budget`);
+  }
+  const sc = c.securityContext ?? {};
+  if (sc.privileged === true || sc.allowPrivilegeEscalation === true) {
+    out.push(`${at}: securityContext ${sc.privileged === true ? 'privileged: true' : 'allowPrivilegeEscalation: true'}; vLLM needs neither (the device plugin hands it the GPU). Set allowPrivilegeEscalation: false and drop all capabilities`);
+  }
+}
+
+function checkContainer(at: string, c: Obj, spec: Obj, out: string[]): void {
+  for (const e of c.env ?? []) {
+    if (HF_TOKEN_VARS.has(e.name) && e.value !== undefined) {
+      out.push(`${at}: env ${e.name} holds the token in the manifest; anyone who can read the object or its Git history can use it. Use valueFrom.secretKeyRef`);
+    }
+  }
+  if (containerGpus(c) > 0) {
+    const cpuLimit = c.resources?.limits?.cpu;
+    if (cpuLimit !== undefined) {
+      out.push(`${at}: limits.cpu "${cpuLimit}" on a GPU container throttles tokenization and request handling while the GPU waits. Remove limits.cpu and size requests.cpu instead`);
+    }
+    if (typeof c.image === 'string' && !isPinnedImage(c.image)) {
+      out.push(`${at}: image "${c.image}" is not pinned; an unpinned or latest image changes under you on the next pull, and a GPU node pulls gigabytes to find out. Pin a release tag or an @sha256 digest`);
+    }
+  }
+  if (isVllmServer(c)) checkVllmContainer(at, c, spec, out);
+}
+
+/** Surge pods a Deployment's strategy allows: a count, or a percentage (at least one pod once above 0%). */
+function surgeOf(strategy: Obj | undefined): { pods: number; text: string } {
+  if (strategy?.type === 'Recreate') return { pods: 0, text: '0' };
+  const s = strategy?.rollingUpdate?.maxSurge ?? '25%';
+  if (typeof s === 'number') return { pods: s, text: String(s) };
+  const pct = /^(\d+)%$/.exec(String(s));
+  return { pods: pct ? (Number(pct[1]) > 0 ? 1 : 0) : Number(s), text: `"${s}"` };
+}
+
+function checkRollout(key: string, obj: Obj, out: string[]): void {
+  const ru = obj.spec?.strategy?.rollingUpdate;
+  if (obj.spec?.strategy?.type !== 'Recreate' && ru && (ru.maxSurge === 0 || ru.maxSurge === '0%') && (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%')) {
+    out.push(`${key}: maxSurge and maxUnavailable are both 0, so the rollout cannot replace any pod. Use maxSurge 0 with maxUnavailable 1 on GPUs`);
+  }
+  const gpusPerPod = (podSpecOf(obj)?.containers ?? []).reduce((sum: number, c: Obj) => sum + containerGpus(c), 0);
+  if (gpusPerPod === 0) return;
+  const surge = surgeOf(obj.spec?.strategy);
+  if (surge.pods === 0) return;
+  const declared = obj.metadata?.annotations?.[SPARE_GPUS_ANNOTATION];
+  const spare = declared === undefined ? 0 : Number(declared);
+  if (!(Number.isInteger(spare) && spare >= 0)) {
+    out.push(`${key}: annotation ${SPARE_GPUS_ANNOTATION} "${declared}" must be a whole number of GPUs`);
+    return;
+  }
+  if (surge.pods * gpusPerPod > spare) {
+    out.push(`${key}: maxSurge ${surge.text} needs ${surge.pods * gpusPerPod} free GPU(s) for the surge pod(s) (${gpusPerPod} per pod) but ${spare} are declared spare (annotation ${SPARE_GPUS_ANNOTATION}); with every GPU in use the new pod stays Pending and the rollout never finishes. Use maxSurge 0 with maxUnavailable 1, or declare the spare GPUs the cluster keeps`);
+  }
+}
+
+/**
+ * Production rules for GPU inference workloads, the judgement of the articles expressed as checks. They read only
+ * the manifests, so they run over objects gpuplane did not render as well:
+ * - every container: no Hugging Face token as a literal env value;
+ * - GPU containers: no CPU limit, a pinned image;
+ * - vLLM servers: `--gpu-memory-utilization` within (0, 0.95], an explicit `--max-model-len`, `/dev/shm` from memory
+ *   with tensor parallelism, startup and readiness probes, no startup budget on liveness, no privilege;
+ * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`.
+ */
+export function validateProductionRules(objects: readonly KubeObject[]): string[] {
+  const out: string[] = [];
+  for (const obj of objects as readonly Obj[]) {
+    const spec = podSpecOf(obj);
+    if (!spec) continue;
+    const key = objectKey(obj as KubeObject);
+    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${key} container ${c.name}`, c, spec, out);
+    if (obj.kind === 'Deployment') checkRollout(key, obj, out);
+  }
+  return out;
+}
