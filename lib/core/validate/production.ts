@@ -142,6 +142,35 @@ function checkRollout(key: string, obj: Obj, out: string[]): void {
   }
 }
 
+/** A container running etcd itself (not etcdctl or a backup script). */
+function isEtcdServer(c: Obj): boolean {
+  const command: string[] = (c.command ?? []).map(String);
+  return command.length > 0 && (command[0] === 'etcd' || command[0].endsWith('/etcd'));
+}
+
+function checkEtcdMembers(key: string, obj: Obj, out: string[]): void {
+  if (!(podSpecOf(obj)?.containers ?? []).some(isEtcdServer)) return;
+  const replicas = obj.spec?.replicas ?? 1;
+  if (replicas < 3 || replicas % 2 === 0) {
+    const tolerated = Math.floor((replicas - 1) / 2);
+    const quorum = Math.floor(replicas / 2) + 1;
+    const why = replicas < 3
+      ? `tolerate no failure (quorum ${quorum})`
+      : `tolerate ${tolerated} failure(s) (quorum ${quorum}), no more than ${replicas - 1} would, and the extra member slows every write`;
+    out.push(`${key}: ${replicas} etcd member(s) ${why}. Run 3 members (one failure tolerated) or 5 (two)`);
+  }
+}
+
+/** An autoscaler of a vLLM workload must not scale on CPU or memory: the GPU saturates long before either moves. */
+function checkAutoscalerSignal(key: string, hpa: Obj, workloads: readonly Obj[], out: string[]): void {
+  const target = workloads.find((w) => w.kind === hpa.spec?.scaleTargetRef?.kind && w.metadata?.name === hpa.spec?.scaleTargetRef?.name && w.metadata?.namespace === hpa.metadata?.namespace);
+  if (!target || !(podSpecOf(target)?.containers ?? []).some(isVllmServer)) return;
+  const resourceMetrics = (hpa.spec?.metrics ?? []).filter((m: Obj) => m.type === 'Resource' || m.type === 'ContainerResource').map((m: Obj) => (m.resource ?? m.containerResource)?.name);
+  if (resourceMetrics.length > 0 || !hpa.spec?.metrics) {
+    out.push(`${key}: scales a vLLM server on ${resourceMetrics.length > 0 ? resourceMetrics.join(' and ') : 'CPU (the default with no metrics)'}; the GPU saturates while CPU and memory stay flat, so it never scales out in time. Scale on queue depth (vllm:num_requests_waiting) through prometheus-adapter or KEDA`);
+  }
+}
+
 /**
  * Production rules for GPU inference workloads, the judgement of the articles expressed as checks. They read only
  * the manifests, so they run over objects gpuplane did not render as well:
@@ -149,16 +178,22 @@ function checkRollout(key: string, obj: Obj, out: string[]): void {
  * - GPU containers: no CPU limit, a pinned image;
  * - vLLM servers: `--gpu-memory-utilization` within (0, 0.95], an explicit `--max-model-len`, `/dev/shm` from memory
  *   with tensor parallelism, startup and readiness probes, no startup budget on liveness, no privilege;
- * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`.
+ * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`;
+ * - HorizontalPodAutoscalers of vLLM workloads: not on CPU or memory;
+ * - etcd StatefulSets: an odd number of members, at least 3.
  */
 export function validateProductionRules(objects: readonly KubeObject[]): string[] {
   const out: string[] = [];
-  for (const obj of objects as readonly Obj[]) {
+  const all = objects as readonly Obj[];
+  const workloads = all.filter((o) => podSpecOf(o));
+  for (const obj of all) {
+    const key = objectKey(obj as KubeObject);
+    if (obj.kind === 'HorizontalPodAutoscaler') checkAutoscalerSignal(key, obj, workloads, out);
     const spec = podSpecOf(obj);
     if (!spec) continue;
-    const key = objectKey(obj as KubeObject);
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${key} container ${c.name}`, c, spec, out);
     if (obj.kind === 'Deployment') checkRollout(key, obj, out);
+    if (obj.kind === 'StatefulSet') checkEtcdMembers(key, obj, out);
   }
   return out;
 }

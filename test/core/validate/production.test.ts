@@ -141,4 +141,30 @@ describe('validateProductionRules', () => {
     container(objs).resources.limits.cpu = '8';
     expect(validateObjects(objs).join('\n')).toContain(`${at}: limits.cpu "8" on a GPU container`);
   });
+
+  test('an HPA of a vLLM workload on CPU or memory is refused; queue depth passes', () => {
+    const objs = render();
+    const hpa = objs.find((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(validateProductionRules(objs)).toEqual([]);
+    hpa.spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }];
+    expect(validateProductionRules(objs)).toEqual([
+      'HorizontalPodAutoscaler/default/llama: scales a vLLM server on cpu; the GPU saturates while CPU and memory stay flat, so it never scales out in time. Scale on queue depth (vllm:num_requests_waiting) through prometheus-adapter or KEDA',
+    ]);
+    delete hpa.spec.metrics;
+    expect(validateProductionRules(objs)[0]).toContain('scales a vLLM server on CPU (the default with no metrics)');
+  });
+
+  test.each([
+    [1, 'StatefulSet/kube-system/etcd: 1 etcd member(s) tolerate no failure (quorum 1). Run 3 members (one failure tolerated) or 5 (two)'],
+    [2, 'StatefulSet/kube-system/etcd: 2 etcd member(s) tolerate no failure (quorum 2). Run 3 members (one failure tolerated) or 5 (two)'],
+    [4, 'StatefulSet/kube-system/etcd: 4 etcd member(s) tolerate 1 failure(s) (quorum 3), no more than 3 would, and the extra member slows every write. Run 3 members (one failure tolerated) or 5 (two)'],
+    [3, undefined],
+    [5, undefined],
+  ])('an etcd StatefulSet of %i members', (replicas, message) => {
+    const sts = {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'etcd', namespace: 'kube-system' },
+      spec: { replicas, serviceName: 'etcd', selector: { matchLabels: { app: 'etcd' } }, template: { metadata: { labels: { app: 'etcd' } }, spec: { containers: [{ name: 'etcd', image: 'registry.k8s.io/etcd:3.5.21-0', command: ['etcd'] }] } } },
+    };
+    expect(validateProductionRules([sts])).toEqual(message ? [message] : []);
+  });
 });
