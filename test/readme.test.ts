@@ -1,0 +1,114 @@
+/**
+ * The README's TypeScript examples are part of the product: every block type-checks against the library, and the
+ * ones that run without a cluster run. Imports of `gpuplane` are pointed at lib/ (the package name resolves to the
+ * built files only after `npm run build`).
+ */
+import { execFileSync } from 'child_process';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import * as ts from 'typescript';
+
+const ROOT = resolve(__dirname, '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const BLOCKS = [...README.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+
+/** The block that starts with (or contains) a line, so the test names what it checks and fails if it disappears. */
+function block(marker: string): string {
+  const found = BLOCKS.filter((b) => b.includes(marker));
+  if (found.length !== 1) throw new Error(`README: expected one TypeScript block containing ${JSON.stringify(marker)}, found ${found.length}`);
+  return found[0];
+}
+
+/** The GPU pool and etcd blocks continue the quick start: they use its `chart`. */
+const CHART_PRELUDE = "import { App as PreludeApp, Chart as PreludeChart } from 'cdk8s';\nconst chart = new PreludeChart(new PreludeApp(), 'readme');\n";
+
+const PROGRAMS: Record<string, string> = {
+  'cdk8s-quick-start': block("import { App, Chart, JsonPatch } from 'cdk8s';"),
+  'pulumi-quick-start': block("from 'gpuplane/pulumi'"),
+  'production-rules': block('validateProductionRules(objects)'),
+  'gpu-pools': CHART_PRELUDE + block('new MigNodePool('),
+  etcd: CHART_PRELUDE + block('new ExternalEtcdCluster('),
+  estimator: block('estimateVllmMemory('),
+};
+
+const snippetDir = join(ROOT, '.readme-snippets');
+const fileOf = (name: string) => join(snippetDir, `${name}.ts`);
+
+beforeAll(() => {
+  rmSync(snippetDir, { recursive: true, force: true });
+  mkdirSync(snippetDir);
+  for (const [name, code] of Object.entries(PROGRAMS)) {
+    const pointed = code.replace(/from 'gpuplane\/pulumi'/g, `from '${join(ROOT, 'lib/pulumi')}'`).replace(/from 'gpuplane'/g, `from '${join(ROOT, 'lib')}'`);
+    writeFileSync(fileOf(name), `${pointed}\nexport {};\n`);
+  }
+});
+afterAll(() => rmSync(snippetDir, { recursive: true, force: true }));
+
+/** Runs one snippet in a fresh process in `cwd`; returns stdout and stderr. */
+function run(name: string, cwd: string): { stdout: string; stderr: string } {
+  const stderrFile = join(cwd, '.stderr');
+  const stdout = execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), fileOf(name)], {
+    cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: join(cwd, 'out'), TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', openSync(stderrFile, 'w')],
+  });
+  return { stdout, stderr: readFileSync(stderrFile, 'utf8') };
+}
+
+describe('README examples', () => {
+  test('every TypeScript block is covered by a program here', () => {
+    const covered = new Set(Object.values(PROGRAMS));
+    for (const b of BLOCKS) expect([...covered].some((p) => p.includes(b))).toBe(true);
+  });
+
+  test('every program type-checks (strict) against the library', () => {
+    const options: ts.CompilerOptions = {
+      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, lib: ['lib.es2022.d.ts'],
+      strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true, types: ['node'], resolveJsonModule: true,
+    };
+    const program = ts.createProgram(Object.keys(PROGRAMS).map(fileOf), options);
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+      const where = d.file ? `${d.file.fileName.replace(`${ROOT}/`, '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    expect(diagnostics).toEqual([]);
+  });
+
+  test('the cdk8s quick start synthesizes and prints the concurrency', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
+    const { stdout } = run('cdk8s-quick-start', cwd);
+    expect(Number(stdout.trim())).toBeGreaterThan(10);
+    expect(readdirSync(join(cwd, 'out'))).toEqual(['inference.k8s.yaml']);
+    const yaml = readFileSync(join(cwd, 'out', 'inference.k8s.yaml'), 'utf8');
+    expect(yaml).toContain('priorityClassName: inference');
+    expect(yaml).toContain('example.com/owner: platform');
+  });
+
+  test('the production-rules example reports the problems of a hand-written manifest', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
+    writeFileSync(join(cwd, 'vllm.yaml'), [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: vllm, namespace: ml }', 'spec:', '  selector: { matchLabels: { app: vllm } }',
+      '  template:', '    metadata: { labels: { app: vllm } }', '    spec:', '      containers:', '        - name: vllm', '          image: vllm/vllm-openai:latest',
+      '          args: [--model, meta-llama/Llama-3.1-8B-Instruct]', "          resources: { limits: { cpu: '8', nvidia.com/gpu: '1' } }", '---', '',
+    ].join('\n'));
+    const { stderr } = run('production-rules', cwd);
+    expect(stderr).toContain('Deployment/ml/vllm container vllm: limits.cpu "8" on a GPU container');
+    expect(stderr).toContain('Deployment/ml/vllm container vllm: image "vllm/vllm-openai:latest" is not pinned');
+    expect(stderr).toContain('Deployment/ml/vllm container vllm: no --max-model-len');
+    expect(stderr).toContain('Deployment/ml/vllm: maxSurge "25%" needs 1 free GPU(s)');
+  });
+
+  test('the GPU pool and etcd examples construct without errors', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
+    expect(() => run('gpu-pools', cwd)).not.toThrow();
+    expect(() => run('etcd', cwd)).not.toThrow();
+  });
+
+  test("the estimator example reads a Hugging Face config.json", () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
+    writeFileSync(join(cwd, 'config.json'), JSON.stringify({
+      architectures: ['LlamaForCausalLM'], hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_hidden_layers: 32,
+      num_key_value_heads: 8, vocab_size: 128256, max_position_embeddings: 131072, torch_dtype: 'bfloat16', tie_word_embeddings: false,
+    }));
+    expect(() => run('estimator', cwd)).not.toThrow();
+  });
+});
