@@ -4,7 +4,7 @@
  * built files only after `npm run build`).
  */
 import { execFileSync } from 'child_process';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import * as ts from 'typescript';
@@ -48,10 +48,15 @@ afterAll(() => rmSync(snippetDir, { recursive: true, force: true }));
 /** Runs one snippet in a fresh process in `cwd`; returns stdout and stderr. */
 function run(name: string, cwd: string): { stdout: string; stderr: string } {
   const stderrFile = join(cwd, '.stderr');
-  const stdout = execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), fileOf(name)], {
-    cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: join(cwd, 'out'), TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', openSync(stderrFile, 'w')],
-  });
-  return { stdout, stderr: readFileSync(stderrFile, 'utf8') };
+  const fd = openSync(stderrFile, 'w');
+  try {
+    const stdout = execFileSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), fileOf(name)], {
+      cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: join(cwd, 'out'), TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', fd],
+    });
+    return { stdout, stderr: readFileSync(stderrFile, 'utf8') };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 describe('README examples', () => {
