@@ -54,6 +54,8 @@ function run(name: string, cwd: string): { stdout: string; stderr: string } {
       cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: join(cwd, 'out'), TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', fd],
     });
     return { stdout, stderr: readFileSync(stderrFile, 'utf8') };
+  } catch (e) {
+    throw new Error(`README program ${name} failed: ${(e as Error).message}\n${readFileSync(stderrFile, 'utf8')}`);
   } finally {
     closeSync(fd);
   }
