@@ -161,13 +161,26 @@ function checkEtcdMembers(key: string, obj: Obj, out: string[]): void {
   }
 }
 
-/** An autoscaler of a vLLM workload must not scale on CPU or memory: the GPU saturates long before either moves. */
-function checkAutoscalerSignal(key: string, hpa: Obj, workloads: readonly Obj[], out: string[]): void {
-  const target = workloads.find((w) => w.kind === hpa.spec?.scaleTargetRef?.kind && w.metadata?.name === hpa.spec?.scaleTargetRef?.name && w.metadata?.namespace === hpa.metadata?.namespace);
+/**
+ * An autoscaler of a vLLM workload (HorizontalPodAutoscaler or KEDA ScaledObject) must not scale on CPU or memory:
+ * the GPU saturates long before either moves.
+ */
+function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj[], out: string[]): void {
+  const ref = scaler.spec?.scaleTargetRef ?? {};
+  const kind = ref.kind ?? 'Deployment';
+  const target = workloads.find((w) => w.kind === kind && w.metadata?.name === ref.name && w.metadata?.namespace === scaler.metadata?.namespace);
   if (!target || !(podSpecOf(target)?.containers ?? []).some(isVllmServer)) return;
-  const resourceMetrics = (hpa.spec?.metrics ?? []).filter((m: Obj) => m.type === 'Resource' || m.type === 'ContainerResource').map((m: Obj) => (m.resource ?? m.containerResource)?.name);
-  if (resourceMetrics.length > 0 || !hpa.spec?.metrics) {
-    out.push(`${key}: scales a vLLM server on ${resourceMetrics.length > 0 ? resourceMetrics.join(' and ') : 'CPU (the default with no metrics)'}; the GPU saturates while CPU and memory stay flat, so it never scales out in time. Scale on queue depth (vllm:num_requests_waiting) through prometheus-adapter or KEDA`);
+  let signals: string[];
+  if (scaler.kind === 'ScaledObject') {
+    signals = (scaler.spec?.triggers ?? []).map((t: Obj) => t.type).filter((t: string) => t === 'cpu' || t === 'memory');
+  } else {
+    const metrics = scaler.spec?.metrics;
+    signals = metrics
+      ? metrics.filter((m: Obj) => m.type === 'Resource' || m.type === 'ContainerResource').map((m: Obj) => (m.resource ?? m.containerResource)?.name)
+      : ['CPU (the default with no metrics)'];
+  }
+  if (signals.length > 0) {
+    out.push(`${key}: scales a vLLM server on ${signals.join(' and ')}; the GPU saturates while CPU and memory stay flat, so it never scales out in time. Scale on queue depth (vllm:num_requests_waiting) through prometheus-adapter or KEDA`);
   }
 }
 
@@ -179,7 +192,7 @@ function checkAutoscalerSignal(key: string, hpa: Obj, workloads: readonly Obj[],
  * - vLLM servers: `--gpu-memory-utilization` within (0, 0.95], an explicit `--max-model-len`, `/dev/shm` from memory
  *   with tensor parallelism, startup and readiness probes, no startup budget on liveness, no privilege;
  * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`;
- * - HorizontalPodAutoscalers of vLLM workloads: not on CPU or memory;
+ * - autoscalers (HPA, KEDA ScaledObject) of vLLM workloads: not on CPU or memory;
  * - etcd StatefulSets: an odd number of members, at least 3.
  */
 export function validateProductionRules(objects: readonly KubeObject[]): string[] {
@@ -188,7 +201,7 @@ export function validateProductionRules(objects: readonly KubeObject[]): string[
   const workloads = all.filter((o) => podSpecOf(o));
   for (const obj of all) {
     const key = objectKey(obj as KubeObject);
-    if (obj.kind === 'HorizontalPodAutoscaler') checkAutoscalerSignal(key, obj, workloads, out);
+    if (obj.kind === 'HorizontalPodAutoscaler' || obj.kind === 'ScaledObject') checkAutoscalerSignal(key, obj, workloads, out);
     const spec = podSpecOf(obj);
     if (!spec) continue;
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${key} container ${c.name}`, c, spec, out);

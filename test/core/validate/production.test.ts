@@ -154,6 +154,14 @@ describe('validateProductionRules', () => {
     expect(validateProductionRules(objs)[0]).toContain('scales a vLLM server on CPU (the default with no metrics)');
   });
 
+  test('a KEDA ScaledObject of a vLLM workload on a cpu or memory trigger is refused; the Prometheus trigger passes', () => {
+    const objs = render({ autoscaling: { mode: 'keda' } });
+    const so = objs.find((o) => o.kind === 'ScaledObject');
+    expect(validateProductionRules(objs)).toEqual([]);
+    so.spec.triggers.push({ type: 'memory', metricType: 'Utilization', metadata: { value: '80' } });
+    expect(validateProductionRules(objs)).toEqual([expect.stringMatching(/^ScaledObject\/default\/llama: scales a vLLM server on memory; /)]);
+  });
+
   test.each([
     [1, 'StatefulSet/kube-system/etcd: 1 etcd member(s) tolerate no failure (quorum 1). Run 3 members (one failure tolerated) or 5 (two)'],
     [2, 'StatefulSet/kube-system/etcd: 2 etcd member(s) tolerate no failure (quorum 2). Run 3 members (one failure tolerated) or 5 (two)'],
