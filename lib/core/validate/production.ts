@@ -28,10 +28,14 @@ function containerGpus(c: Obj): number {
   return Object.entries(res).filter(([k]) => isGpuResource(k)).reduce((sum, [, q]) => sum + (parseQuantity(String(q)) ?? 0), 0);
 }
 
-/** Command and args as one list, flags normalized to dashes (vLLM accepts `--max_model_len` too). */
+/**
+ * Command and args as one list of words, flags normalized to dashes (vLLM accepts `--max_model_len` too). A shell
+ * script (`sh -c "vllm serve ..."`) is split into its words, so the rules see the flags it passes.
+ */
 function tokensOf(c: Obj): string[] {
-  return [...(c.command ?? []), ...(c.args ?? [])].map((t: unknown) => {
-    const s = String(t);
+  const words: string[] = [...(c.command ?? []), ...(c.args ?? [])].map(String);
+  const shell = words.length > 1 && /(^|\/)(ba|da|z)?sh$/.test(words[0]) && words.includes('-c');
+  return (shell ? words.flatMap((w) => w.split(/\s+/).filter(Boolean)) : words).map((s) => {
     if (!s.startsWith('--')) return s;
     const eq = s.indexOf('=');
     return eq < 0 ? s.replace(/_/g, '-') : s.slice(0, eq).replace(/_/g, '-') + s.slice(eq);
@@ -54,7 +58,8 @@ function flagValue(tokens: readonly string[], flag: string): string | true | und
 export function isVllmServer(c: Obj): boolean {
   const command: string[] = (c.command ?? []).map(String);
   const tokens = tokensOf(c);
-  if (command.some((t) => t === 'vllm' || t.endsWith('/vllm')) && tokens.includes('serve')) return true;
+  const serve = tokens.indexOf('serve');
+  if (serve > 0 && (tokens[serve - 1] === 'vllm' || tokens[serve - 1].endsWith('/vllm'))) return true;
   if (tokens.includes('vllm.entrypoints.openai.api_server')) return true;
   const repo = String(c.image ?? '').split('@')[0].replace(/:[^/]*$/, '');
   return command.length === 0 && /(^|\/)vllm-openai$/.test(repo);
@@ -72,7 +77,7 @@ function checkVllmContainer(at: string, c: Obj, spec: Obj, out: string[]): void 
   if (flagValue(tokens, '--max-model-len') === undefined && flagValue(tokens, '--config') === undefined) {
     out.push(`${at}: no --max-model-len, so vLLM reserves KV cache for the model's full context and may refuse to start or serve few requests at once. Pass --max-model-len sized to your longest request`);
   }
-  const tp = Number(flagValue(tokens, '--tensor-parallel-size') ?? 1);
+  const tp = Number(flagValue(tokens, '--tensor-parallel-size') ?? flagValue(tokens, '-tp') ?? 1);
   if (tp > 1) {
     const memoryVolumes = new Set((spec.volumes ?? []).filter((v: Obj) => v.emptyDir?.medium === 'Memory').map((v: Obj) => v.name));
     if (!(c.volumeMounts ?? []).some((m: Obj) => m.mountPath === '/dev/shm' && memoryVolumes.has(m.name))) {

@@ -85,6 +85,16 @@ describe('validateProductionRules', () => {
     else expect(problems).toBe('');
   });
 
+  test('flags inside a shell script and the -tp short form are read', () => {
+    const objs = render();
+    const c = container(objs);
+    Object.assign(c, { command: ['/bin/bash', '-c'], args: ['exec vllm serve meta-llama/Llama-3.1-8B-Instruct -tp 2 --gpu-memory-utilization=0.99 --max-model-len 8192'] });
+    const problems = validateProductionRules(objs).join('\n');
+    expect(problems).toContain(`${at}: --gpu-memory-utilization 0.99 is outside (0, 0.95]`);
+    expect(problems).toContain(`${at}: --tensor-parallel-size 2 without /dev/shm`);
+    expect(problems).not.toContain('no --max-model-len');
+  });
+
   test('TP=2 needs /dev/shm from a Memory-backed emptyDir, not any volume at /dev/shm', () => {
     const objs = render({ model: 'llama-3.3-70b', tensorParallelSize: 4 });
     const dshm = deployment(objs).spec.template.spec.volumes.find((v: Obj) => v.name === 'dshm');
@@ -118,7 +128,9 @@ describe('validateProductionRules', () => {
     expect(isVllmServer({ command: ['/usr/local/bin/vllm'], args: ['serve', 'm'] })).toBe(true);
     expect(isVllmServer({ command: ['python3', '-m', 'vllm.entrypoints.openai.api_server'] })).toBe(true);
     expect(isVllmServer({ image: 'registry.example.com/vllm/vllm-openai:v0.26.0', args: ['--model', 'm'] })).toBe(true);
+    expect(isVllmServer({ command: ['/bin/sh', '-c'], args: ['huggingface-cli login --token $HF_TOKEN && vllm serve m --max-model-len 8192'] })).toBe(true);
     expect(isVllmServer({ image: 'vllm/vllm-openai:v0.26.0', command: ['python3', 'bench.py'] })).toBe(false);
+    expect(isVllmServer({ image: 'busybox:1.36', command: ['sh', '-c', 'echo vllm; sleep 1'] })).toBe(false);
     expect(isVllmServer({ image: 'nvcr.io/nvidia/tritonserver:24.08-py3' })).toBe(false);
   });
 
