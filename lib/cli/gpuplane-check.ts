@@ -7,10 +7,12 @@
 import { readFileSync } from 'fs';
 import { checkManifests, ManifestParseError, ManifestSource } from '../core/validate';
 
-const USAGE = `usage: gpuplane-check [--rules-only] <manifest.yaml | -> ...
+const USAGE = `usage: gpuplane-check [--rules-only] [--closed] <manifest.yaml | -> ...
   Checks Kubernetes manifests with gpuplane's production rules, semantic checks and upstream schemas.
   -              read standard input
   --rules-only   run only the production rules (no schema or semantic checks)
+  --closed       the manifests are the whole application: every Service, PDB and autoscaler must select a
+                 workload among them
 Exit status: 0 clean, 1 problems found, 2 unreadable input.`;
 
 export interface CheckIo {
@@ -23,7 +25,8 @@ export interface CheckIo {
 /** Runs the command; returns the exit status. */
 export function main(argv: readonly string[], io: CheckIo): number {
   const rulesOnly = argv.includes('--rules-only');
-  const unknown = argv.filter((a) => a.startsWith('--') && a !== '--rules-only' && a !== '--help');
+  const closedWorld = argv.includes('--closed');
+  const unknown = argv.filter((a) => a.startsWith('--') && !['--rules-only', '--closed', '--help'].includes(a));
   const inputs = argv.filter((a) => !a.startsWith('--'));
   if (argv.includes('--help')) {
     io.out(USAGE);
@@ -41,7 +44,7 @@ export function main(argv: readonly string[], io: CheckIo): number {
     return 2;
   }
   try {
-    const result = checkManifests(sources, { rulesOnly });
+    const result = checkManifests(sources, { rulesOnly, closedWorld });
     for (const p of result.problems) io.out(p);
     const skipped = result.withoutSchema.length > 0 ? `; no schema known for ${result.withoutSchema.join(', ')} (other checks ran)` : '';
     io.err(`gpuplane-check: ${result.objects} object(s), ${result.problems.length} problem(s)${rulesOnly ? ' (production rules only)' : skipped}`);

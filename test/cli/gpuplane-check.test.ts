@@ -90,6 +90,15 @@ describe('gpuplane-check', () => {
     expect(r.err[0]).toContain(message);
   });
 
+  test('targets outside the files are not problems unless --closed says the files are the whole application', () => {
+    const files = {
+      'app.yaml': BAD,
+      'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: metrics, namespace: ml }\nspec: { selector: { app: made-by-an-operator }, ports: [{ port: 9090 }] }\n',
+    };
+    expect(runMain(['app.yaml', 'svc.yaml'], files).out.join('\n')).not.toContain('Service/ml/metrics');
+    expect(runMain(['--closed', 'app.yaml', 'svc.yaml'], files).out).toContain('Service/ml/metrics: spec.selector selects no workload of this render');
+  });
+
   test('reads List objects item by item', () => {
     const list = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: b }\n`;
     const r = runMain(['l.yaml'], { 'l.yaml': list });

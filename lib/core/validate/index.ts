@@ -6,6 +6,7 @@ import { validateSemantics } from './semantic';
 
 export { hasSchema, SCHEMA_KINDS, validateSchema } from './schema';
 export { validateSemantics } from './semantic';
+export type { SemanticOptions } from './semantic';
 export { checkManifests, ManifestParseError } from './manifests';
 export type { CheckManifestsOptions, ManifestCheck, ManifestSource } from './manifests';
 export { isGpuResource, isVllmServer, MAX_GPU_MEMORY_UTILIZATION, SPARE_GPUS_ANNOTATION, validateProductionRules } from './production';

@@ -13,6 +13,12 @@ export interface ManifestSource {
 export interface CheckManifestsOptions {
   /** Run only the production rules, not the schema and semantic checks. @default false */
   readonly rulesOnly?: boolean;
+  /**
+   * The manifests are the whole application: every Service, PodDisruptionBudget and autoscaler must select a
+   * workload among them (see SemanticOptions.closedWorld).
+   * @default false
+   */
+  readonly closedWorld?: boolean;
 }
 
 export interface ManifestCheck {
@@ -63,7 +69,7 @@ export function checkManifests(sources: readonly ManifestSource[], options: Chec
       if (hasSchema(o.apiVersion, o.kind)) problems.push(...validateSchema(o));
       else withoutSchema.add(`${o.apiVersion}/${o.kind}`);
     }
-    problems.push(...validateSemantics(objects));
+    problems.push(...validateSemantics(objects, { closedWorld: options.closedWorld ?? false }));
   }
   problems.push(...validateProductionRules(objects));
   return { objects: objects.length, withoutSchema: [...withoutSchema].sort(), problems };

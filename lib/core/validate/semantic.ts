@@ -75,11 +75,22 @@ function checkPodSpec(where: string, spec: Obj, out: string[], claimTemplates: r
   }
 }
 
+export interface SemanticOptions {
+  /**
+   * The objects are the whole application, so every Service, PodDisruptionBudget and autoscaler must select a
+   * workload among them. Off for manifests read from elsewhere, whose targets may live in other files or be made
+   * by an operator.
+   * @default true
+   */
+  readonly closedWorld?: boolean;
+}
+
 /**
  * Checks a schema cannot express: names, selectors that select what they should, ports and probes that line up,
  * quantities that parse, references between the objects of one render.
  */
-export function validateSemantics(objects: readonly KubeObject[]): string[] {
+export function validateSemantics(objects: readonly KubeObject[], options: SemanticOptions = {}): string[] {
+  const closedWorld = options.closedWorld ?? true;
   const out: string[] = [];
   const seen = new Set<string>();
   const all = objects as readonly Obj[];
@@ -104,7 +115,7 @@ export function validateSemantics(objects: readonly KubeObject[]): string[] {
     }
     if (obj.kind === 'Service' && obj.spec?.selector) {
       const targets = workloads.filter((w) => w.metadata.namespace === obj.metadata.namespace && selectsWorkload(obj.spec.selector, w));
-      if (targets.length === 0 && workloads.length > 0) out.push(`${key}: spec.selector selects no workload of this render`);
+      if (closedWorld && targets.length === 0 && workloads.length > 0) out.push(`${key}: spec.selector selects no workload of this render`);
       for (const p of obj.spec.ports ?? []) {
         if (typeof p.targetPort !== 'string') continue;
         for (const w of targets) {
@@ -115,10 +126,10 @@ export function validateSemantics(objects: readonly KubeObject[]): string[] {
     }
     if (obj.kind === 'PodDisruptionBudget') {
       if (obj.spec?.minAvailable === 0 || obj.spec?.minAvailable === '0%') out.push(`${key}: minAvailable 0 protects nothing`);
-      if (!workloads.some((w) => matches(obj.spec?.selector?.matchLabels, podLabelsOf(w)))) out.push(`${key}: selector selects no workload of this render`);
+      if (closedWorld && !workloads.some((w) => matches(obj.spec?.selector?.matchLabels, podLabelsOf(w)))) out.push(`${key}: selector selects no workload of this render`);
     }
     const target = obj.kind === 'HorizontalPodAutoscaler' || obj.kind === 'ScaledObject' ? obj.spec?.scaleTargetRef : undefined;
-    if (target && !workloads.some((w) => w.metadata.name === target.name && w.metadata.namespace === obj.metadata.namespace)) {
+    if (closedWorld && target && !workloads.some((w) => w.metadata.name === target.name && w.metadata.namespace === obj.metadata.namespace)) {
       out.push(`${key}: scaleTargetRef ${target.name} is not a workload of this render`);
     }
   }
