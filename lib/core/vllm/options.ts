@@ -158,7 +158,11 @@ export interface VllmServiceOptions {
   readonly replicas?: number;
   /** Queue-depth autoscaling; `false` turns it off. @default { mode: 'hpa' } */
   readonly autoscaling?: AutoscalingOptions | false;
-  /** GPUs the cluster keeps free for rollouts; with fewer than one pod's worth the rollout never surges. @default 0 */
+  /**
+   * GPUs the cluster keeps free for rollouts; with fewer than one pod's worth the rollout never surges. Recorded on
+   * the Deployment as the `gpuplane.dev/spare-gpus` annotation, which the production rules read.
+   * @default 0
+   */
   readonly spareGpus?: number;
   /** startupProbe budget in seconds. @default - 1.5 x the estimated download-and-load time, at least 600 s (1260 s for weights of 40 GiB and more) */
   readonly startupBudgetSeconds?: number;
