@@ -48,9 +48,8 @@ function objectsOf(source: ManifestSource): KubeObject[] {
       if (typeof item?.metadata?.name !== 'string') {
         throw new ManifestParseError(`${source.name}: ${item?.kind ?? 'an object'} without metadata.name; checks name every object they report on (render generateName objects with a name first)`);
       }
+      out.push(item as KubeObject);
     }
-    if (o.kind.endsWith('List') && Array.isArray(o.items)) out.push(...(o.items as KubeObject[]));
-    else out.push(o as KubeObject);
   }
   return out;
 }

@@ -12,10 +12,17 @@ export const SPARE_GPUS_ANNOTATION = 'gpuplane.dev/spare-gpus';
 /** The GPU cap above which vLLM's own headroom (CUDA graphs, fragmentation, NCCL buffers) turns into OOMs. */
 export const MAX_GPU_MEMORY_UTILIZATION = 0.95;
 
+/** Why the cap exists, in the words the option check and the rule both use. */
+export const GPU_MEMORY_UTILIZATION_REASON = `above ${MAX_GPU_MEMORY_UTILIZATION} CUDA fragmentation under load turns into OOMs`;
+
+/** Why images are pinned, in the words the option check and the rule both use. */
+export const UNPINNED_IMAGE_REASON = 'an unpinned or latest image changes under you on the next pull';
+
 /** A liveness `initialDelaySeconds` this long is a startup budget in the wrong probe. */
 const LIVENESS_DELAY_AS_STARTUP_BUDGET = 60;
 
-const HF_TOKEN_VARS = new Set(['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN']);
+/** The environment variables huggingface_hub reads a token from. */
+export const HF_TOKEN_ENV_VARS: readonly string[] = ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'];
 
 /** GPU extended resources: whole NVIDIA GPUs, shared (time-sliced) GPUs, MIG slices, AMD GPUs. */
 export function isGpuResource(name: string): boolean {
@@ -28,18 +35,21 @@ function containerGpus(c: Obj): number {
   return Object.entries(res).filter(([k]) => isGpuResource(k)).reduce((sum, [, q]) => sum + (parseQuantity(String(q)) ?? 0), 0);
 }
 
+/** A command-line word with a long flag's name spelled with dashes, as vLLM reads it (`--max_model_len=8` is `--max-model-len=8`). */
+export function normalizeFlag(word: string): string {
+  if (!word.startsWith('--')) return word;
+  const eq = word.indexOf('=');
+  return eq < 0 ? word.replace(/_/g, '-') : word.slice(0, eq).replace(/_/g, '-') + word.slice(eq);
+}
+
 /**
- * Command and args as one list of words, flags normalized to dashes (vLLM accepts `--max_model_len` too). A shell
- * script (`sh -c "vllm serve ..."`) is split into its words, so the rules see the flags it passes.
+ * Command and args as one list of words, flags normalized. A shell script (`sh -c "vllm serve ..."`) is split into
+ * its words, so the rules see the flags it passes.
  */
 function tokensOf(c: Obj): string[] {
   const words: string[] = [...(c.command ?? []), ...(c.args ?? [])].map(String);
   const shell = words.length > 1 && /(^|\/)(ba|da|z)?sh$/.test(words[0]) && words.includes('-c');
-  return (shell ? words.flatMap((w) => w.split(/\s+/).filter(Boolean)) : words).map((s) => {
-    if (!s.startsWith('--')) return s;
-    const eq = s.indexOf('=');
-    return eq < 0 ? s.replace(/_/g, '-') : s.slice(0, eq).replace(/_/g, '-') + s.slice(eq);
-  });
+  return (shell ? words.flatMap((w) => w.split(/\s+/).filter(Boolean)) : words).map(normalizeFlag);
 }
 
 /** The value of `--flag value` or `--flag=value`; `true` for a flag without a value; undefined when absent. */
@@ -71,7 +81,7 @@ function checkVllmContainer(at: string, c: Obj, spec: Obj, out: string[]): void 
   if (util !== undefined) {
     const u = Number(util);
     if (!(u > 0 && u <= MAX_GPU_MEMORY_UTILIZATION)) {
-      out.push(`${at}: --gpu-memory-utilization ${util} is outside (0, ${MAX_GPU_MEMORY_UTILIZATION}]; above ${MAX_GPU_MEMORY_UTILIZATION} CUDA fragmentation under load turns into OOMs. Use 0.85 on a whole GPU, 0.75 on a shared one`);
+      out.push(`${at}: --gpu-memory-utilization ${util} is outside (0, ${MAX_GPU_MEMORY_UTILIZATION}]; ${GPU_MEMORY_UTILIZATION_REASON}. Use 0.85 on a whole GPU, 0.75 on a shared one`);
     }
   }
   if (flagValue(tokens, '--max-model-len') === undefined && flagValue(tokens, '--config') === undefined) {
@@ -102,7 +112,7 @@ function checkVllmContainer(at: string, c: Obj, spec: Obj, out: string[]): void 
 
 function checkContainer(at: string, c: Obj, spec: Obj, out: string[]): void {
   for (const e of c.env ?? []) {
-    if (HF_TOKEN_VARS.has(e.name) && e.value !== undefined) {
+    if (HF_TOKEN_ENV_VARS.includes(e.name) && e.value !== undefined) {
       out.push(`${at}: env ${e.name} holds the token in the manifest; anyone who can read the object or its Git history can use it. Use valueFrom.secretKeyRef`);
     }
   }
@@ -112,7 +122,7 @@ function checkContainer(at: string, c: Obj, spec: Obj, out: string[]): void {
       out.push(`${at}: limits.cpu "${cpuLimit}" on a GPU container throttles tokenization and request handling while the GPU waits. Remove limits.cpu and size requests.cpu instead`);
     }
     if (typeof c.image === 'string' && !isPinnedImage(c.image)) {
-      out.push(`${at}: image "${c.image}" is not pinned; an unpinned or latest image changes under you on the next pull, and a GPU node pulls gigabytes to find out. Pin a release tag or an @sha256 digest`);
+      out.push(`${at}: image "${c.image}" is not pinned; ${UNPINNED_IMAGE_REASON}, and a GPU node pulls gigabytes to find out. Pin a release tag or an @sha256 digest`);
     }
   }
   if (isVllmServer(c)) checkVllmContainer(at, c, spec, out);

@@ -2,7 +2,7 @@ import { Problem, ProblemCollector } from '../errors';
 import { GpuInput, GpuSpec, lookupGpu } from '../catalog/gpus';
 import { lookupModel, ModelArchitecture, ModelSpec, Quantization, QUANTIZATIONS } from '../catalog/models';
 import { isDns1123Label, isPinnedImage, parseQuantity } from '../kube';
-import { MAX_GPU_MEMORY_UTILIZATION } from '../validate/production';
+import { GPU_MEMORY_UTILIZATION_REASON, HF_TOKEN_ENV_VARS, MAX_GPU_MEMORY_UTILIZATION, normalizeFlag, UNPINNED_IMAGE_REASON } from '../validate/production';
 import { estimateVllmMemory, VllmMemoryEstimate, weightsGiB } from './estimator';
 import { GpuPlacement } from '../gpu/placement';
 import { Toleration } from '../gpu/pool';
@@ -239,7 +239,7 @@ export interface ResolvedVllmService {
 export function imagePinProblem(image: string): Problem | undefined {
   if (isPinnedImage(image)) return undefined;
   return {
-    field: 'image', message: 'must be pinned to a release tag or digest; an unpinned or latest image changes under you on the next pull', value: image,
+    field: 'image', message: `must be pinned to a release tag or digest; ${UNPINNED_IMAGE_REASON}`, value: image,
     allowed: 'e.g. "vllm/vllm-openai:v0.26.0" or an @sha256 digest', fix: 'pin the tag that matches vllmVersion',
   };
 }
@@ -368,7 +368,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   }
   const util = o.gpuMemoryUtilization ?? (sharedGpu ? 0.75 : 0.85);
   p.check(typeof util === 'number' && util > 0 && util <= MAX_GPU_MEMORY_UTILIZATION, {
-    field: 'gpuMemoryUtilization', message: `must be in (0, ${MAX_GPU_MEMORY_UTILIZATION}]; above ${MAX_GPU_MEMORY_UTILIZATION} CUDA fragmentation under load turns into OOMs`, value: util,
+    field: 'gpuMemoryUtilization', message: `must be in (0, ${MAX_GPU_MEMORY_UTILIZATION}]; ${GPU_MEMORY_UTILIZATION_REASON}`, value: util,
     allowed: `(0, ${MAX_GPU_MEMORY_UTILIZATION}]`, fix: 'use 0.85 on whole GPUs, 0.75 on shared ones',
   });
 
@@ -394,12 +394,12 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   p.check(kvCacheDtype === 'auto' || kvCacheDtype === 'fp8', { field: 'kvCacheDtype', message: 'must be auto or fp8', value: kvCacheDtype, allowed: "'auto', 'fp8'", fix: "use 'fp8' to halve the KV cache" });
 
   for (const arg of o.extraArgs ?? []) {
-    const flag = arg.split('=')[0];
+    const flag = normalizeFlag(arg).split('=')[0];
     const owner = MANAGED_FLAGS[flag];
     p.check(owner === undefined, { field: 'extraArgs', message: `must not repeat ${flag}, which gpuplane renders from '${owner}'`, value: arg, fix: `remove it and set '${owner}' instead` });
   }
   const env = o.env ?? {};
-  for (const key of ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN']) {
+  for (const key of HF_TOKEN_ENV_VARS) {
     p.check(!(key in env), { field: `env.${key}`, message: 'must not hold a token literal; it would be written into the rendered YAML', value: '(redacted)', fix: 'put the token in a Secret and set hfTokenSecret' });
   }
 

@@ -127,6 +127,10 @@ describe('resolveVllmService refusals', () => {
     expect(problemsOf({ extraArgs: ['--max-model-len=4096'] })).toContain(
       `'extraArgs' must not repeat --max-model-len, which gpuplane renders from 'maxModelLen' (got "--max-model-len=4096"). Fix: remove it and set 'maxModelLen' instead`,
     );
+    // vLLM reads underscores as dashes, so the underscore spelling is the same flag.
+    expect(problemsOf({ extraArgs: ['--gpu_memory_utilization=0.99'] })).toContain(
+      `'extraArgs' must not repeat --gpu-memory-utilization, which gpuplane renders from 'gpuMemoryUtilization' (got "--gpu_memory_utilization=0.99")`,
+    );
   });
 
   test('fails if a token literal is passed in env', () => {
