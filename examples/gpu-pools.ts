@@ -19,13 +19,14 @@ export const EXAMPLE_POOLS: Record<string, GpuPoolRenderOptions> = {
     nodes: 2,
     mig: { layout: { '3g.40gb': 2 }, timeSlicingReplicas: 2 },
   },
-  // T4s time-sliced by four for small models and development.
+  // T4s time-sliced by two for small models and development: each pod may take its share of the 14.6 GiB (vLLM's
+  // --gpu-memory-utilization is a fraction of the whole device), 0.45 of it, which holds Qwen3 1.7B and its cache.
   't4-shared': {
     name: 't4-shared',
     gpu: 'T4',
     gpusPerNode: 1,
     nodes: { min: 1, max: 6 },
-    timeSlicing: { replicas: 4 },
+    timeSlicing: { replicas: 2 },
   },
 };
 

@@ -6,8 +6,9 @@ import { EtcdKubernetesOptions, renderEtcdKubernetes } from '../core/etcd/kubern
 import { etcdScrapeConfig } from '../core/etcd/monitoring';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster } from '../core/etcd/options';
 import { addRenderedObjects } from './rendered';
+import { reportWarnings, strictFor, StrictProps } from './warnings';
 
-export type ExternalEtcdClusterProps = Omit<ExternalEtcdClusterOptions, 'name'> & {
+export type ExternalEtcdClusterProps = Omit<ExternalEtcdClusterOptions, 'name'> & StrictProps & {
   /** @default - the construct id, lower-cased */
   readonly name?: string;
 } & ({ readonly kubernetes: EtcdKubernetesOptions; readonly hosts?: undefined } | ({ readonly kubernetes?: undefined } & Pick<EtcdHostsOptions, 'hosts' | 'binaryDir' | 'scriptDir'>));
@@ -31,23 +32,28 @@ export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
   public readonly hostFiles?: EtcdHostsRender;
   /** Hosts mode: the Prometheus scrape job for the members' metrics listeners. */
   public readonly scrapeConfig?: Record<string, unknown>;
+  /** Advice about the configuration, printed at synth (errors in strict mode). */
+  public readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: ExternalEtcdClusterProps) {
     super(scope, id);
-    const name = props.name ?? id.toLowerCase();
-    if (props.kubernetes) {
-      const render = renderEtcdKubernetes({ ...props, name, kubernetes: props.kubernetes });
+    const { strict, ...options } = props;
+    const name = options.name ?? id.toLowerCase();
+    if (options.kubernetes) {
+      const render = renderEtcdKubernetes({ ...options, name, kubernetes: options.kubernetes });
       this.resolved = render.resolved;
       this.endpoints = render.endpoints;
       this.apiObjects = addRenderedObjects(this, name, render.objects);
     } else {
-      const render = renderEtcdHosts({ ...(props as EtcdHostsOptions), name });
+      const render = renderEtcdHosts({ ...(options as EtcdHostsOptions), name });
       this.resolved = render.resolved;
       this.endpoints = render.resolved.members.map((m) => m.clientUrl);
       this.hostFiles = render;
       this.scrapeConfig = etcdScrapeConfig(render.resolved, name);
       this.apiObjects = {};
     }
+    this.warnings = this.resolved.warnings;
+    reportWarnings(this, `ExternalEtcdCluster '${name}'`, this.warnings, strictFor(this, strict));
   }
 
   /** The kubeadm ClusterConfiguration (YAML) for API servers using this cluster. */

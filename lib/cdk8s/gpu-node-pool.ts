@@ -5,9 +5,10 @@ import { MigPoolOptions, ResolvedGpuPool } from '../core/gpu/pool';
 import { GpuPoolHandle, GpuPoolRenderOptions, renderGpuPool } from '../core/gpu/pool-render';
 import { PlacedWorkload, placedWorkloadOf } from '../core/gpu/reconfigure';
 import { addRenderedObjects } from './rendered';
+import { reportWarnings, strictFor, StrictProps } from './warnings';
 import { VllmService } from './vllm-service';
 
-export interface GpuNodePoolProps extends Omit<GpuPoolRenderOptions, 'name'> {
+export interface GpuNodePoolProps extends Omit<GpuPoolRenderOptions, 'name'>, StrictProps {
   /** @default - the construct id, lower-cased */
   readonly name?: string;
 }
@@ -25,11 +26,13 @@ export class GpuNodePool extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
-    const name = props.name ?? id.toLowerCase();
-    const render = renderGpuPool({ ...props, name });
+    const { strict, ...options } = props;
+    const name = options.name ?? id.toLowerCase();
+    const render = renderGpuPool({ ...options, name });
     this.resolved = render.resolved;
     this.handle = new GpuPoolHandle(render.resolved);
     this.warnings = render.resolved.warnings;
+    reportWarnings(this, `GPU pool '${name}'`, this.warnings, strictFor(this, strict));
     this.apiObjects = addRenderedObjects(this, name, render.objects);
   }
 

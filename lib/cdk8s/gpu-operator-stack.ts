@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { GpuOperatorRender, GpuOperatorStackOptions, renderGpuOperatorStack } from '../core/operator/stack';
 import { GpuNodePool } from './gpu-node-pool';
 import { addRenderedObjects } from './rendered';
+import { reportWarnings, strictFor, StrictProps } from './warnings';
 
-export interface GpuOperatorStackProps extends GpuOperatorStackOptions {
+export interface GpuOperatorStackProps extends GpuOperatorStackOptions, StrictProps {
   /**
    * The pools whose configs the operator serves.
    * @default - every GpuNodePool and MigNodePool already in the app (construct the pools before the stack)
@@ -22,11 +23,16 @@ export class GpuOperatorStack extends Construct {
   public readonly apiObjects: Readonly<Record<string, ApiObject>>;
   public readonly values: Record<string, unknown>;
   public readonly valuesYaml: string;
+  /** Advice about the configuration, printed at synth (errors in strict mode). */
+  public readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: GpuOperatorStackProps = {}) {
     super(scope, id);
-    const pools = props.pools ?? scope.node.root.node.findAll().filter((c): c is GpuNodePool => c instanceof GpuNodePool);
-    this.render = renderGpuOperatorStack({ ...props, pools });
+    const { strict, ...options } = props;
+    const pools = options.pools ?? scope.node.root.node.findAll().filter((c): c is GpuNodePool => c instanceof GpuNodePool);
+    this.render = renderGpuOperatorStack({ ...options, pools });
+    this.warnings = this.render.warnings;
+    reportWarnings(this, 'GpuOperatorStack', this.warnings, strictFor(this, strict));
     this.values = this.render.values;
     this.valuesYaml = this.render.valuesYaml;
     this.apiObjects = addRenderedObjects(this, 'gpuplane', this.render.objects);

@@ -4,8 +4,9 @@ import { VllmMemoryEstimate } from '../core/vllm/estimator';
 import { ResolvedVllmService, VllmServiceOptions } from '../core/vllm/options';
 import { renderVllmService } from '../core/vllm/render';
 import { addRenderedObjects } from './rendered';
+import { reportWarnings, strictFor, StrictProps } from './warnings';
 
-export interface VllmServiceProps extends Omit<VllmServiceOptions, 'name'> {
+export interface VllmServiceProps extends Omit<VllmServiceOptions, 'name'>, StrictProps {
   /** Name of every rendered object. @default - the construct id, lower-cased */
   readonly name?: string;
 }
@@ -22,11 +23,16 @@ export class VllmService extends Construct {
   public readonly service: ApiObject;
   /** In-cluster base URL of the OpenAI-compatible API. */
   public readonly url: string;
+  /** Advice about the configuration, printed at synth (errors in strict mode). */
+  public readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: VllmServiceProps) {
     super(scope, id);
-    const name = props.name ?? id.toLowerCase();
-    const render = renderVllmService({ ...props, name });
+    const { strict, ...options } = props;
+    const name = options.name ?? id.toLowerCase();
+    const render = renderVllmService({ ...options, name });
+    this.warnings = render.resolved.warnings;
+    reportWarnings(this, `VllmService '${name}'`, this.warnings, strictFor(this, strict));
     this.resolved = render.resolved;
     this.memory = render.resolved.memory;
     this.apiObjects = addRenderedObjects(this, name, render.objects);

@@ -4,8 +4,9 @@ import { EtcdEndpoints, externalEtcdEndpoints, kubeadmClusterConfigurationYaml, 
 import { EtcdKubernetesOptions, renderEtcdKubernetes } from '../core/etcd/kubernetes';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster } from '../core/etcd/options';
 import { createKubernetesResources } from './resources';
+import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
 
-export type ExternalEtcdClusterArgs = Omit<ExternalEtcdClusterOptions, 'name'> & {
+export type ExternalEtcdClusterArgs = Omit<ExternalEtcdClusterOptions, 'name'> & StrictArgs & {
   /** @default - the component name */
   readonly name?: string;
   /** kubeadm ClusterConfiguration options for the `kubeadmConfig` output. @default {} */
@@ -29,10 +30,14 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource implements Etc
   public readonly kubeadmConfig: pulumi.Output<string>;
 
   constructor(name: string, args: ExternalEtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    const objectName = args.name ?? name;
-    const k8sRender = args.kubernetes ? renderEtcdKubernetes({ ...args, name: objectName, kubernetes: args.kubernetes }) : undefined;
-    const hostsRender = args.kubernetes ? undefined : renderEtcdHosts({ ...(args as EtcdHostsOptions), name: objectName });
+    const { strict, kubeadm: _kubeadm, ...options } = args; // eslint-disable-line @typescript-eslint/no-unused-vars
+    const objectName = options.name ?? name;
+    const k8sRender = options.kubernetes ? renderEtcdKubernetes({ ...options, name: objectName, kubernetes: options.kubernetes }) : undefined;
+    const hostsRender = options.kubernetes ? undefined : renderEtcdHosts({ ...(options as EtcdHostsOptions), name: objectName });
+    const warnings = (k8sRender ?? hostsRender)!.resolved.warnings;
+    refuseWarningsIfStrict(`ExternalEtcdCluster '${objectName}'`, warnings, strictFor(strict));
     super('gpuplane:index:ExternalEtcdCluster', name, {}, opts);
+    logWarnings(this, warnings);
     this.resolved = (k8sRender ?? hostsRender)!.resolved;
     this.endpoints = k8sRender ? k8sRender.endpoints : hostsRender!.resolved.members.map((m) => m.clientUrl);
     this.resources = k8sRender ? createKubernetesResources(this, name, objectName, k8sRender.objects) : {};

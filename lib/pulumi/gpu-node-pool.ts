@@ -4,18 +4,23 @@ import { GpuPlacement } from '../core/gpu/placement';
 import { MigPoolOptions, ResolvedGpuPool } from '../core/gpu/pool';
 import { GpuPoolHandle, GpuPoolRenderOptions, renderGpuPool } from '../core/gpu/pool-render';
 import { createKubernetesResources } from './resources';
+import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
 
-export interface GpuNodePoolArgs extends Omit<GpuPoolRenderOptions, 'name'> {
+export interface GpuNodePoolArgs extends Omit<GpuPoolRenderOptions, 'name'>, StrictArgs {
   /** @default - the component name */
   readonly name?: string;
   /** Existing nodes to label and taint for the pool (NodePatch, server-side apply). @default [] */
   readonly existingNodes?: readonly string[];
 }
 
-function build(self: pulumi.ComponentResource, name: string, args: GpuNodePoolArgs) {
-  const objectName = args.name ?? name;
-  const render = renderGpuPool({ ...args, name: objectName });
-  const resources: Record<string, pulumi.CustomResource> = createKubernetesResources(self, name, objectName, render.objects);
+/** The core options of the args (without the component-only keys). */
+function poolOptions(name: string, args: GpuNodePoolArgs): GpuPoolRenderOptions {
+  const { existingNodes: _nodes, strict: _strict, ...options } = args; // eslint-disable-line @typescript-eslint/no-unused-vars
+  return { ...options, name: options.name ?? name };
+}
+
+function build(self: pulumi.ComponentResource, name: string, args: GpuNodePoolArgs, render: ReturnType<typeof renderGpuPool>) {
+  const resources: Record<string, pulumi.CustomResource> = createKubernetesResources(self, name, render.resolved.name, render.objects);
   for (const node of args.existingNodes ?? []) {
     resources[`NodePatch-${node}`] = new k8s.core.v1.NodePatch(
       `${name}-nodepatch-${node}`,
@@ -23,7 +28,7 @@ function build(self: pulumi.ComponentResource, name: string, args: GpuNodePoolAr
       { parent: self },
     );
   }
-  return { render, resources };
+  return { resources };
 }
 
 /** A GPU node pool as a Pulumi component (`gpuplane:index:GpuNodePool`). */
@@ -34,12 +39,14 @@ export class GpuNodePool extends pulumi.ComponentResource {
   private readonly handle: GpuPoolHandle;
 
   constructor(name: string, args: GpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions, type = 'gpuplane:index:GpuNodePool') {
-    renderGpuPool({ ...args, name: args.name ?? name }); // refuse bad options before registering anything
+    const render = renderGpuPool(poolOptions(name, args)); // refuse bad options before registering anything
+    refuseWarningsIfStrict(`GPU pool '${render.resolved.name}'`, render.resolved.warnings, strictFor(args.strict));
     super(type, name, {}, opts);
-    const { render, resources } = build(this, name, args);
+    const { resources } = build(this, name, args, render);
     this.resolved = render.resolved;
     this.handle = new GpuPoolHandle(render.resolved);
     this.warnings = render.resolved.warnings;
+    logWarnings(this, this.warnings);
     this.resources = resources;
     this.registerOutputs({ nodeLabels: render.resolved.nodeLabels, kind: render.resolved.kind });
   }

@@ -2,8 +2,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { GpuOperatorRender, GpuOperatorStackOptions, renderGpuOperatorStack } from '../core/operator/stack';
 import { createKubernetesResources } from './resources';
+import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
 
-export type GpuOperatorStackArgs = Omit<GpuOperatorStackOptions, 'delivery' | 'flux' | 'argocd'>;
+export type GpuOperatorStackArgs = Omit<GpuOperatorStackOptions, 'delivery' | 'flux' | 'argocd'> & StrictArgs;
 
 /**
  * The NVIDIA GPU Operator as a Pulumi component (`gpuplane:index:GpuOperatorStack`): the same ConfigMaps and
@@ -15,8 +16,11 @@ export class GpuOperatorStack extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: GpuOperatorStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    const render = renderGpuOperatorStack({ ...args, delivery: 'none' });
+    const { strict, ...options } = args;
+    const render = renderGpuOperatorStack({ ...options, delivery: 'none' });
+    refuseWarningsIfStrict('GpuOperatorStack', render.warnings, strictFor(strict));
     super('gpuplane:index:GpuOperatorStack', name, {}, opts);
+    logWarnings(this, render.warnings);
     this.render = render;
     this.resources = createKubernetesResources(this, name, 'gpuplane', render.objects);
     const h = render.helmRelease;

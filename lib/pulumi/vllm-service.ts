@@ -1,13 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import { VllmMemoryEstimate } from '../core/vllm/estimator';
-import { formatProblem } from '../core/errors';
+import { refuse } from '../core/errors';
 import { isDns1123Label } from '../core/kube';
 import { imagePinProblem, ResolvedVllmService, VllmServiceOptions } from '../core/vllm/options';
 import { renderVllmService } from '../core/vllm/render';
 import { InputLeaves } from './inputs';
 import { createKubernetesResources } from './resources';
+import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
 
-export interface VllmServiceArgs extends Omit<VllmServiceOptions, 'name' | 'namespace' | 'image' | 'hfTokenSecret'> {
+export interface VllmServiceArgs extends Omit<VllmServiceOptions, 'name' | 'namespace' | 'image' | 'hfTokenSecret'>, StrictArgs {
   /** Name of every rendered object. @default - the component's name */
   readonly name?: string;
   /** May come from another resource (`ns.metadata.name`); checked as a DNS-1123 label when it resolves. @default 'default' */
@@ -21,14 +22,14 @@ export interface VllmServiceArgs extends Omit<VllmServiceOptions, 'name' | 'name
 /** The rule the core applies to a plain namespace, applied to a resolved Input. */
 export function checkNamespace(v: string): void {
   if (!isDns1123Label(v)) {
-    throw new Error(formatProblem({ field: 'namespace', message: 'must be a DNS-1123 label', value: v, fix: 'use lower-case letters, digits and "-"' }));
+    refuse('VllmService', { field: 'namespace', message: 'must be a DNS-1123 label', value: v, fix: 'use lower-case letters, digits and "-"' });
   }
 }
 
 /** The rule the core applies to a plain image, applied to a resolved Input. */
 export function checkImage(v: string): void {
   const problem = imagePinProblem(v);
-  if (problem) throw new Error(formatProblem(problem));
+  if (problem) refuse('VllmService', problem);
 }
 
 /**
@@ -42,19 +43,25 @@ export class VllmService extends pulumi.ComponentResource {
   public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
   /** In-cluster base URL of the OpenAI-compatible API. */
   public readonly url: pulumi.Output<string>;
+  /** Advice about the configuration, logged on the component (errors in strict mode). */
+  public readonly warnings: readonly string[];
 
   constructor(name: string, args: VllmServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Render (and refuse bad options) before registering anything with the engine. Input leaves render as
     // sentinels and are substituted into the objects afterwards.
-    const objectName = args.name ?? name;
+    const { strict, ...options } = args;
+    const objectName = options.name ?? name;
     const inputs = new InputLeaves();
     const namespace = inputs.leaf(args.namespace, 'gpuplane-input-namespace', checkNamespace);
     const image = inputs.leaf(args.image, 'gpuplane-input/image:pinned-when-resolved', checkImage);
     const hfTokenSecret = args.hfTokenSecret === false || args.hfTokenSecret === undefined
       ? args.hfTokenSecret
       : { key: args.hfTokenSecret.key, name: inputs.leaf(args.hfTokenSecret.name, 'gpuplane-input-hf-token-secret')! };
-    const render = renderVllmService({ ...args, name: objectName, namespace, image, hfTokenSecret });
+    const render = renderVllmService({ ...options, name: objectName, namespace, image, hfTokenSecret });
+    refuseWarningsIfStrict(`VllmService '${objectName}'`, render.resolved.warnings, strictFor(strict));
     super('gpuplane:index:VllmService', name, {}, opts);
+    this.warnings = render.resolved.warnings;
+    logWarnings(this, this.warnings);
     this.resolved = render.resolved;
     this.memory = render.resolved.memory;
     this.resources = createKubernetesResources(this, name, objectName, render.objects.map((o) => inputs.substitute(o)));

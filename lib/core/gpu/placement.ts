@@ -1,3 +1,4 @@
+import { refuse } from '../errors';
 import { GpuSpec } from '../catalog/gpus';
 import { POOL_LABEL, ResolvedGpuPool, Toleration, tolerationsFor } from './pool';
 
@@ -19,6 +20,13 @@ export interface GpuPlacement {
   readonly shared: boolean;
   /** Memory not isolated from other pods (time-slicing or MPS). */
   readonly memoryShared: boolean;
+  /**
+   * Pods that can share one unit (time-slicing or MPS replicas; 1 for exclusive GPUs and plain MIG instances). vLLM's
+   * `--gpu-memory-utilization` is a fraction of the whole device, so each pod may take only its share of it.
+   */
+  readonly podsPerUnit: number;
+  /** `time-slicing` or `mps` when pods share the unit's memory. */
+  readonly sharing?: 'time-slicing' | 'mps';
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly tolerations: readonly Toleration[];
   /** GPUs on one node of the pool (bounds tensor parallelism on whole-GPU pools). */
@@ -34,14 +42,11 @@ export function poolPlacement(pool: ResolvedGpuPool, profile?: string): GpuPlace
   if (pool.kind === 'mig') {
     const match = pool.resources.find((r) => r.profile === profile);
     if (!match) {
-      throw new Error(
-        `'profile' must be a MIG profile in pool '${pool.name}' (got ${JSON.stringify(profile)}; allowed: ${profiles.join(', ')}). ` +
-          `Fix: pick a profile of the pool's layout, or add it to the layout.`,
-      );
+      refuse(`GPU pool '${pool.name}'`, { field: 'profile', message: `must be a MIG profile in pool '${pool.name}'`, value: profile, allowed: profiles.join(', '), fix: "pick a profile of the pool's layout, or add it to the layout" });
     }
     resource = match;
   } else if (profile !== undefined) {
-    throw new Error(`'profile' does not apply to pool '${pool.name}', which has whole GPUs (${pool.kind}) (got ${JSON.stringify(profile)}). Fix: call slice() without a profile.`);
+    refuse(`GPU pool '${pool.name}'`, { field: 'profile', message: `does not apply: the pool has whole GPUs (${pool.kind})`, value: profile, fix: 'call slice() without a profile' });
   }
   return {
     poolName: pool.name,
@@ -51,6 +56,8 @@ export function poolPlacement(pool: ResolvedGpuPool, profile?: string): GpuPlace
     memoryGiB: resource.memoryGiB,
     shared: pool.kind !== 'exclusive',
     memoryShared: resource.shared,
+    podsPerUnit: resource.shared ? pool.replicas : 1,
+    sharing: !resource.shared ? undefined : pool.kind === 'mps' ? 'mps' : 'time-slicing',
     nodeSelector: { [POOL_LABEL]: pool.name },
     tolerations: tolerationsFor(pool.taints),
     gpusPerNode: pool.gpusPerNode,

@@ -50,12 +50,15 @@ export interface GpuOperatorRender {
   readonly helmRelease: { readonly name: string; readonly chart: string; readonly version: string; readonly repository: string; readonly namespace: string; readonly values: Record<string, unknown> };
   readonly objects: readonly KubeObject[];
   readonly pools: readonly ResolvedGpuPool[];
+  /** Advice about the configuration, printed at synth (errors in strict mode). */
+  readonly warnings: readonly string[];
 }
 
 /** Resolves the stack, collects the pools' configs, and renders the objects and the chart values. */
 export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOperatorRender {
   const subject = 'GpuOperatorStack';
   const p = new ProblemCollector();
+  const warnings: string[] = [];
   const namespace = o.namespace ?? 'gpu-operator';
   p.check(isDns1123Label(namespace), { field: 'namespace', message: 'must be a DNS-1123 label', value: namespace, fix: "use 'gpu-operator'" });
   const platform = o.platform ?? 'generic';
@@ -173,7 +176,7 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
   assertValidObjects(subject, canonical);
   const cleanValues = canonicalize(values);
   return {
-    namespace, platform, chartVersion, values: cleanValues, valuesYaml: stringify(cleanValues), pools, objects: canonical,
+    namespace, platform, chartVersion, values: cleanValues, valuesYaml: stringify(cleanValues), pools, objects: canonical, warnings,
     helmRelease: { name: 'gpu-operator', chart: GPU_OPERATOR_CHART.name, version: chartVersion, repository: GPU_OPERATOR_CHART.repository, namespace, values: cleanValues },
   };
 }

@@ -1,5 +1,8 @@
 import { isPinnedImage, KubeObject, objectKey, parseQuantity } from '../kube';
 import { podSpecOf } from './semantic';
+import { flagValue, normalizeFlag, parseVllmArgs } from '../vllm/flags';
+
+export { normalizeFlag } from '../vllm/flags';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,30 +38,19 @@ function containerGpus(c: Obj): number {
   return Object.entries(res).filter(([k]) => isGpuResource(k)).reduce((sum, [, q]) => sum + (parseQuantity(String(q)) ?? 0), 0);
 }
 
-/** A command-line word with a long flag's name spelled with dashes, as vLLM reads it (`--max_model_len=8` is `--max-model-len=8`). */
-export function normalizeFlag(word: string): string {
-  if (!word.startsWith('--')) return word;
-  const eq = word.indexOf('=');
-  return eq < 0 ? word.replace(/_/g, '-') : word.slice(0, eq).replace(/_/g, '-') + word.slice(eq);
-}
-
 /**
- * Command and args as one list of words, flags normalized. A shell script (`sh -c "vllm serve ..."`) is split into
- * its words, so the rules see the flags it passes.
+ * Command and args as one list of words. A shell script (`sh -c "vllm serve ..."`) is split into its words, so the
+ * rules see the flags it passes.
  */
-function tokensOf(c: Obj): string[] {
+function wordsOf(c: Obj): string[] {
   const words: string[] = [...(c.command ?? []), ...(c.args ?? [])].map(String);
   const shell = words.length > 1 && /(^|\/)(ba|da|z)?sh$/.test(words[0]) && words.includes('-c');
-  return (shell ? words.flatMap((w) => w.split(/\s+/).filter(Boolean)) : words).map(normalizeFlag);
+  return shell ? words.flatMap((w) => w.split(/\s+/).filter(Boolean)) : words;
 }
 
-/** The value of `--flag value` or `--flag=value`; `true` for a flag without a value; undefined when absent. */
-function flagValue(tokens: readonly string[], flag: string): string | true | undefined {
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i] === flag) return tokens[i + 1] !== undefined && !tokens[i + 1].startsWith('--') ? tokens[i + 1] : true;
-    if (tokens[i].startsWith(`${flag}=`)) return tokens[i].slice(flag.length + 1);
-  }
-  return undefined;
+/** The words with long flags normalized (`--max_model_len` is `--max-model-len`). */
+function tokensOf(c: Obj): string[] {
+  return wordsOf(c).map(normalizeFlag);
 }
 
 /**
@@ -76,22 +68,24 @@ export function isVllmServer(c: Obj): boolean {
 }
 
 function checkVllmContainer(at: string, c: Obj, spec: Obj, out: string[]): void {
-  const tokens = tokensOf(c);
-  const util = flagValue(tokens, '--gpu-memory-utilization');
+  const args = parseVllmArgs(wordsOf(c));
+  const util = flagValue(args, '--gpu-memory-utilization');
   if (util !== undefined) {
     const u = Number(util);
     if (!(u > 0 && u <= MAX_GPU_MEMORY_UTILIZATION)) {
       out.push(`${at}: --gpu-memory-utilization ${util} is outside (0, ${MAX_GPU_MEMORY_UTILIZATION}]; ${GPU_MEMORY_UTILIZATION_REASON}. Use 0.85 on a whole GPU, 0.75 on a shared one`);
     }
   }
-  if (flagValue(tokens, '--max-model-len') === undefined && flagValue(tokens, '--config') === undefined) {
+  if (flagValue(args, '--max-model-len') === undefined && flagValue(args, '--config') === undefined) {
     out.push(`${at}: no --max-model-len, so vLLM reserves KV cache for the model's full context and may refuse to start or serve few requests at once. Pass --max-model-len sized to your longest request`);
   }
-  const tp = Number(flagValue(tokens, '--tensor-parallel-size') ?? flagValue(tokens, '-tp') ?? 1);
-  if (tp > 1) {
+  const tpFlag = Number(flagValue(args, '--tensor-parallel-size') ?? 1);
+  const ppFlag = Number(flagValue(args, '--pipeline-parallel-size') ?? 1);
+  if (tpFlag * ppFlag > 1) {
+    const ranks = ppFlag > 1 ? `--tensor-parallel-size ${tpFlag} x --pipeline-parallel-size ${ppFlag}` : `--tensor-parallel-size ${tpFlag}`;
     const memoryVolumes = new Set((spec.volumes ?? []).filter((v: Obj) => v.emptyDir?.medium === 'Memory').map((v: Obj) => v.name));
     if (!(c.volumeMounts ?? []).some((m: Obj) => m.mountPath === '/dev/shm' && memoryVolumes.has(m.name))) {
-      out.push(`${at}: --tensor-parallel-size ${tp} without /dev/shm from a Memory-backed emptyDir; NCCL between the ranks fails on the container's 64Mi default. Mount an emptyDir { medium: Memory, sizeLimit } at /dev/shm and count it in the memory request`);
+      out.push(`${at}: ${ranks} without /dev/shm from a Memory-backed emptyDir; NCCL between the ranks fails on the container's 64Mi default. Mount an emptyDir { medium: Memory, sizeLimit } at /dev/shm and count it in the memory request`);
     }
   }
   if (!c.startupProbe) {

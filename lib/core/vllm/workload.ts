@@ -19,6 +19,8 @@ export function vllmArgs(r: ResolvedVllmService): string[] {
     '--max-model-len', String(r.maxModelLen),
     '--max-num-seqs', String(r.maxNumSeqs),
   ];
+  if (r.maxNumBatchedTokens !== undefined) args.push('--max-num-batched-tokens', String(r.maxNumBatchedTokens));
+  if (r.blockSize !== undefined) args.push('--block-size', String(r.blockSize));
   if (r.quantization === 'awq' || r.quantization === 'gptq' || r.quantization === 'fp8') args.push('--quantization', r.quantization);
   if (r.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8');
   if (r.enforceEager) args.push('--enforce-eager');

@@ -204,7 +204,7 @@ describe('slices and VllmService placement', () => {
   test('a slice carries the resource, selection, tolerations and memory', () => {
     expect(pool.slice('3g.40gb')).toEqual({
       poolName: 'h100-mig', gpu: findGpu('H100-80GB'), profile: '3g.40gb', resourceName: 'nvidia.com/mig-3g.40gb', memoryGiB: 38.81,
-      shared: true, memoryShared: false, nodeSelector: { 'gpuplane.dev/pool': 'h100-mig' }, gpusPerNode: 8,
+      shared: true, memoryShared: false, podsPerUnit: 1, nodeSelector: { 'gpuplane.dev/pool': 'h100-mig' }, gpusPerNode: 8,
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
       poolProfiles: ['1g.10gb', '2g.20gb', '3g.40gb'],
     });

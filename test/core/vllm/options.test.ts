@@ -146,7 +146,7 @@ describe('resolveVllmService refusals', () => {
   });
 
   test('fails if the name is not a DNS-1123 label', () => {
-    expect(problemsOf({ name: 'Llama_8B' })).toContain(`'name' must be a DNS-1123 label of at most 52 characters (object names add suffixes) (got "Llama_8B"`);
+    expect(problemsOf({ name: 'Llama_8B' })).toContain(`'name' must be a DNS-1123 label of at most 52 characters (got "Llama_8B"; allowed: lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: rename it, e.g. "llama-8b"`);
   });
 
   test('fails if a memory request leaves no room beside /dev/shm', () => {

@@ -1,0 +1,382 @@
+import { Problem, ProblemCollector } from '../errors';
+import { GpuSpec, lookupGpu } from '../catalog/gpus';
+import { lookupModel, ModelSpec, Quantization, QUANTIZATIONS } from '../catalog/models';
+import { isPinnedImage, parseQuantity } from '../kube';
+import { checkOptions } from '../options/schema';
+import { GPU_MEMORY_UTILIZATION_REASON, HF_TOKEN_ENV_VARS, MAX_GPU_MEMORY_UTILIZATION, UNPINNED_IMAGE_REASON } from '../validate/production';
+import { estimateVllmMemory, weightsGiB } from './estimator';
+import { parseVllmArgs, TWO_BYTE_DTYPES, VLLM_FLAG_RULES } from './flags';
+import type { AutoscalingOptions, CustomModel, MonitoringOptions, ResolvedVllmService, VllmServiceOptions } from './options';
+import { VLLM_SERVICE_OPTIONS } from './options-schema';
+import { DEFAULT_VLLM_VERSION, parseVllmVersion } from './version';
+
+/** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
+export function imagePinProblem(image: string): Problem | undefined {
+  if (isPinnedImage(image)) return undefined;
+  return {
+    field: 'image', message: `must be pinned to a release tag or digest; ${UNPINNED_IMAGE_REASON}`, value: image,
+    allowed: 'e.g. "vllm/vllm-openai:v0.26.0" or an @sha256 digest', fix: 'pin the tag that matches vllmVersion',
+  };
+}
+
+/** Flags gpuplane renders itself (flag -> the typed option); passing them through extraArgs is refused. */
+export const MANAGED_FLAGS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(VLLM_FLAG_RULES).filter(([, r]) => r.kind === 'managed').map(([flag, r]) => [flag, r.prop!]),
+);
+
+/**
+ * Environment variables gpuplane sets or that would undo what it renders: each is refused in `env`, with the option
+ * that owns it. Kubernetes keeps the last of two entries with one name, so a duplicate silently wins.
+ */
+export const MANAGED_ENV: Readonly<Record<string, string>> = {
+  HF_HOME: "the model cache volume is mounted at HF_HOME; another path leaves the cache unused and downloads on every start. Size or replace the cache with 'modelCache'",
+  HF_HUB_CACHE: "it moves the hub cache off the model cache volume, so every start downloads again. Use 'modelCache'",
+  HUGGINGFACE_HUB_CACHE: "it moves the hub cache off the model cache volume, so every start downloads again. Use 'modelCache'",
+  TRANSFORMERS_CACHE: "it moves the cache off the model cache volume, so every start downloads again. Use 'modelCache'",
+  HF_HUB_OFFLINE: "gpuplane sets it from 'downloadModel' (false renders HF_HUB_OFFLINE=1 and closes the hub egress)",
+  CUDA_VISIBLE_DEVICES: 'the device plugin chooses the GPUs a pod sees; overriding it points vLLM at GPUs the pod was not given',
+  NVIDIA_VISIBLE_DEVICES: 'the device plugin chooses the GPUs a pod sees; overriding it points vLLM at GPUs the pod was not given',
+};
+
+const GIB = 2 ** 30;
+
+/** Host memory request from the articles' rule of thumb (8B 16-24Gi, 13B 24-32Gi, 70B 48-64Gi), top of each range. */
+export function hostMemoryGiB(parameters: number): number {
+  if (parameters <= 9e9) return 24;
+  if (parameters <= 15e9) return 32;
+  if (parameters <= 40e9) return 48;
+  if (parameters <= 80e9) return 64;
+  return Math.ceil((64 * parameters) / 70e9 / 16) * 16;
+}
+
+/** Seconds to download (when downloading) and load the weights and compile; the startup budget is derived from it. */
+export function estimateLoadSeconds(weightsGiB: number, opts: { download: boolean; downloadMiBps: number; enforceEager: boolean }): number {
+  const download = opts.download ? (weightsGiB * 1024) / opts.downloadMiBps : 0;
+  const load = weightsGiB * 2; // reading safetensors into GPU memory at about 0.5 GiB/s per pod from a network volume
+  const compile = opts.enforceEager ? 0 : 90; // torch.compile and CUDA graph capture
+  return Math.ceil(60 + download + load + compile); // 60 s process start, imports, profiling
+}
+
+type Part<K extends keyof ResolvedVllmService> = Pick<ResolvedVllmService, K>;
+
+function resolveModelInput(model: string | CustomModel, p: ProblemCollector): ModelSpec | undefined {
+  if (typeof model === 'string') return lookupModel(model, 'model', p);
+  return { id: model.huggingFaceId, huggingFaceId: model.huggingFaceId, ...model.architecture, quantization: model.quantization ?? 'none' };
+}
+
+/** Model, GPU, placement and tensor parallelism: what the fit check runs on. */
+function resolveShape(o: VllmServiceOptions, p: ProblemCollector): Part<'placement' | 'gpusPerNode' | 'tensorParallelSize' | 'sharedGpu' | 'gpuResourceName' | 'nodeSelector' | 'tolerations'> & { model?: ModelSpec; gpu?: GpuSpec } {
+  const model = resolveModelInput(o.model, p);
+  const placement = o.placement;
+  let gpu: GpuSpec | undefined;
+  if (placement) {
+    p.check(o.gpu === undefined, { field: 'gpu', message: 'must not be set together with placement; the placement decides the GPU', value: o.gpu, fix: 'drop gpu' });
+    p.check(o.sharedGpu === undefined || o.sharedGpu === placement.shared, { field: 'sharedGpu', message: `contradicts the placement, which is ${placement.shared ? 'shared' : 'a whole GPU'}`, value: o.sharedGpu, fix: 'drop sharedGpu' });
+    if (placement.profile !== undefined) {
+      p.check(placement.poolProfiles.includes(placement.profile), {
+        field: 'placement', message: `names MIG profile ${placement.profile}, which pool '${placement.poolName}' does not have`, value: placement.profile,
+        allowed: placement.poolProfiles.join(', '), fix: 'take the placement from pool.slice(profile)',
+      });
+    }
+    // MPS: the device plugin pins each client's device memory to its share (total / replicas). Whether CUDA then
+    // reports the share or the whole device as total is not settled upstream, so the fit check takes the share as the
+    // device and the utilization stays a share of it as well (see resolveUtilization): safe under either reading.
+    const memoryGiB = placement.sharing === 'mps' ? Math.floor((placement.memoryGiB / placement.podsPerUnit) * 100) / 100 : placement.memoryGiB;
+    gpu = { ...placement.gpu, id: placement.profile ? `${placement.gpu.id} MIG ${placement.profile}` : placement.gpu.id, memoryGiB };
+  } else if (o.gpu === undefined) {
+    p.add({ field: 'gpu', message: 'is required without a placement', value: undefined, fix: "set gpu (e.g. 'H100-80GB') or placement (pool.slice(...))" });
+  } else {
+    gpu = lookupGpu(o.gpu, 'gpu', p);
+  }
+
+  const tp = o.tensorParallelSize ?? 1;
+  const gpusPerNode = o.gpusPerNode ?? placement?.gpusPerNode ?? 8;
+  if (placement && o.gpusPerNode !== undefined && o.gpusPerNode !== placement.gpusPerNode) {
+    p.add({ field: 'gpusPerNode', message: `contradicts pool '${placement.poolName}', whose nodes have ${placement.gpusPerNode} GPUs`, value: o.gpusPerNode, fix: 'drop gpusPerNode; the placement decides it' });
+  }
+  p.check(tp <= gpusPerNode, {
+    field: 'tensorParallelSize', message: `must not exceed the GPUs on one node (${gpusPerNode}); tensor parallelism across nodes is too slow for inference`, value: tp,
+    allowed: `1..${gpusPerNode}`, fix: 'use a node with more GPUs, quantize the model, or lower tensorParallelSize',
+  });
+  if (model?.attentionHeads !== undefined) {
+    const heads = model.attentionHeads;
+    const divisors = Array.from({ length: Math.min(heads, gpusPerNode) }, (_, i) => i + 1).filter((d) => heads % d === 0);
+    p.check(heads % tp === 0, { field: 'tensorParallelSize', message: `must divide the model's ${heads} attention heads`, value: tp, allowed: divisors.join(', '), fix: 'pick one of the allowed values' });
+  }
+  const sharedGpu = placement ? placement.shared : o.sharedGpu ?? false;
+  if (placement && placement.shared) {
+    p.check(tp === 1, {
+      field: 'tensorParallelSize', message: `must be 1 on a ${placement.profile ? `MIG instance (${placement.profile})` : 'shared GPU'}; a pod gets one unit and cannot span units`, value: tp,
+      fix: 'use a larger profile or a pool of whole GPUs for tensor parallelism',
+    });
+  }
+  return {
+    model, gpu, placement, gpusPerNode, tensorParallelSize: tp, sharedGpu,
+    gpuResourceName: placement?.resourceName ?? 'nvidia.com/gpu',
+    nodeSelector: placement?.nodeSelector,
+    tolerations: placement?.tolerations ?? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+  };
+}
+
+/**
+ * `--gpu-memory-utilization`. vLLM takes it as a fraction of the whole device and refuses to start when less is free,
+ * so pods sharing one GPU (time-slicing or MPS) each get their share: the default is the whole-GPU value split over
+ * the pods, and a given value must keep the sum of the shares within the cap.
+ */
+function resolveUtilization(o: VllmServiceOptions, shape: ReturnType<typeof resolveShape>, p: ProblemCollector): number {
+  const pods = shape.placement?.podsPerUnit ?? 1;
+  const util = o.gpuMemoryUtilization ?? (pods > 1 ? Math.floor((0.9 / pods) * 100) / 100 : shape.sharedGpu ? 0.75 : 0.85);
+  if (!p.check(util > 0 && util <= MAX_GPU_MEMORY_UTILIZATION, {
+    field: 'gpuMemoryUtilization', message: `must be in (0, ${MAX_GPU_MEMORY_UTILIZATION}]; ${GPU_MEMORY_UTILIZATION_REASON}`, value: util,
+    allowed: `(0, ${MAX_GPU_MEMORY_UTILIZATION}]`, fix: 'use 0.85 on whole GPUs, 0.75 on shared ones',
+  })) return util;
+  if (pods > 1) {
+    const sharing = shape.placement?.sharing === 'mps' ? 'MPS' : 'time-slicing';
+    p.check(util * pods <= MAX_GPU_MEMORY_UTILIZATION + 1e-9, {
+      field: 'gpuMemoryUtilization',
+      message: `must leave room for the ${pods} pods that ${sharing} puts on one ${shape.placement?.profile ? 'MIG instance' : 'GPU'} of pool '${shape.placement?.poolName}': vLLM reserves this fraction of the whole device and the next pod refuses to start (${pods} x ${util} = ${Math.round(util * pods * 100) / 100} of it)`,
+      value: util, allowed: `(0, ${Math.floor((MAX_GPU_MEMORY_UTILIZATION / pods) * 100) / 100}]`,
+      fix: `omit it for ${Math.floor((0.9 / pods) * 100) / 100}, lower the pool's replicas, or use MIG for isolated shares`,
+    });
+  }
+  return util;
+}
+
+/** vLLM arguments from the typed options, and what `extraArgs` and `env` may add. */
+function resolveEngine(o: VllmServiceOptions, model: ModelSpec | undefined, p: ProblemCollector): Part<'maxModelLen' | 'maxNumSeqs' | 'maxNumBatchedTokens' | 'blockSize' | 'quantization' | 'kvCacheDtype' | 'enforceEager' | 'extraArgs' | 'env'> {
+  const maxModelLen = o.maxModelLen ?? (model?.maxPositionEmbeddings !== undefined ? Math.min(model.maxPositionEmbeddings, 8192) : 8192);
+  if (model?.maxPositionEmbeddings !== undefined) {
+    p.check(maxModelLen <= model.maxPositionEmbeddings, {
+      field: 'maxModelLen', message: `must not exceed the model's maximum context of ${model.maxPositionEmbeddings} tokens`, value: maxModelLen,
+      allowed: `1..${model.maxPositionEmbeddings}`, fix: `lower it to ${model.maxPositionEmbeddings} or less`,
+    });
+  }
+  const quantization: Quantization = o.quantization ?? model?.quantization ?? 'none';
+  p.check(QUANTIZATIONS.includes(quantization), { field: 'quantization', message: 'is not a quantization gpuplane can size', value: quantization, allowed: QUANTIZATIONS.join(', '), fix: 'pick one of them' });
+  if (o.quantization !== undefined && model && o.quantization !== (model.quantization ?? 'none') && o.quantization !== 'fp8') {
+    p.add({
+      field: 'quantization', message: `'${o.quantization}' needs a checkpoint quantized that way, and ${model.id} is '${model.quantization ?? 'none'}'`, value: o.quantization,
+      allowed: "'fp8' (vLLM quantizes on load), or the checkpoint's own", fix: 'pick a pre-quantized model (e.g. llama-3.1-70b-awq) or use fp8',
+    });
+  }
+  const extraArgs = o.extraArgs ?? [];
+  checkExtraArgs(extraArgs, p);
+  const env = o.env ?? {};
+  for (const key of HF_TOKEN_ENV_VARS) {
+    p.check(!(key in env), { field: `env.${key}`, message: 'must not hold a token literal; it would be written into the rendered YAML', value: '(redacted)', fix: 'put the token in a Secret and set hfTokenSecret' });
+  }
+  for (const [key, why] of Object.entries(MANAGED_ENV)) {
+    p.check(!(key in env), { field: `env.${key}`, message: `must not be set: ${why}`, value: env[key], fix: 'remove it' });
+  }
+  return {
+    maxModelLen, maxNumSeqs: o.maxNumSeqs ?? 256, maxNumBatchedTokens: o.maxNumBatchedTokens, blockSize: o.blockSize,
+    quantization, kvCacheDtype: o.kvCacheDtype ?? 'auto', enforceEager: o.enforceEager ?? false, extraArgs, env,
+  };
+}
+
+/** Flags in `extraArgs` that gpuplane renders, or that change memory or GPU shape, are refused with the option to use. */
+function checkExtraArgs(extraArgs: readonly string[], p: ProblemCollector): void {
+  const parsed = parseVllmArgs(extraArgs);
+  for (const word of parsed.malformed) {
+    p.add({ field: 'extraArgs', message: 'must list a flag and its value as separate items; vLLM receives one argument with a space in it and refuses it', value: word, fix: `write ${JSON.stringify(word.trim().split(/\s+/))}` });
+  }
+  for (const flag of parsed.flags) {
+    const rule = VLLM_FLAG_RULES[flag.name];
+    if (rule?.kind === 'managed') {
+      p.add({ field: 'extraArgs', message: `must not repeat ${flag.name}, which gpuplane renders from '${rule.prop}'`, value: flag.raw, fix: `remove it and set '${rule.prop}' instead` });
+    } else if (rule?.kind === 'refused') {
+      p.add({
+        field: 'extraArgs', message: `must not pass ${flag.name}: ${rule.reason}`, value: flag.raw,
+        fix: rule.prop ? `remove it and use '${rule.prop}'` : 'remove it; gpuplane cannot check a server that uses it',
+      });
+    } else if (flag.name === '--dtype' && flag.value !== undefined && !TWO_BYTE_DTYPES.includes(flag.value)) {
+      p.add({ field: 'extraArgs', message: `must not pass --dtype ${flag.value}: the fit check sizes the 2-byte weights of the checkpoint`, value: flag.raw, allowed: TWO_BYTE_DTYPES.join(', '), fix: "quantize through 'quantization' instead" });
+    }
+  }
+}
+
+/** Replicas and queue-depth autoscaling. */
+function resolveScaling(o: VllmServiceOptions, p: ProblemCollector): Part<'replicas' | 'autoscaling' | 'minReplicas' | 'maxPossibleReplicas'> {
+  let autoscaling: Required<AutoscalingOptions> | undefined;
+  if (o.autoscaling !== false) {
+    const a = o.autoscaling ?? {};
+    autoscaling = {
+      mode: a.mode ?? 'hpa',
+      minReplicas: a.minReplicas ?? 2,
+      maxReplicas: a.maxReplicas ?? 8,
+      targetRequestsWaiting: a.targetRequestsWaiting ?? 5,
+      prometheusServerAddress: a.prometheusServerAddress ?? 'http://prometheus-operated.monitoring.svc:9090',
+    };
+    p.check(autoscaling.maxReplicas >= autoscaling.minReplicas, {
+      field: 'autoscaling.maxReplicas', message: `must be an integer at least minReplicas (${autoscaling.minReplicas})`, value: autoscaling.maxReplicas, fix: `raise it to ${autoscaling.minReplicas} or more, or lower minReplicas`,
+    });
+  }
+  p.check(!(autoscaling && o.replicas !== undefined), {
+    field: 'replicas', message: 'does nothing while autoscaling is on (the autoscaler owns the replica count)', value: o.replicas,
+    fix: 'set autoscaling.minReplicas and maxReplicas, or autoscaling: false with replicas',
+  });
+  const replicas = o.replicas ?? 2;
+  return { replicas, autoscaling, minReplicas: autoscaling ? autoscaling.minReplicas : replicas, maxPossibleReplicas: autoscaling ? autoscaling.maxReplicas : replicas };
+}
+
+/** The model cache volume. */
+function resolveCache(o: VllmServiceOptions, maxPossibleReplicas: number, weightsTotal: number, p: ProblemCollector): ResolvedVllmService['modelCache'] {
+  const cacheIn = o.modelCache ?? {};
+  const mode = cacheIn.mode ?? (maxPossibleReplicas > 1 ? 'perReplica' : 'shared');
+  const accessMode = cacheIn.accessMode ?? 'ReadWriteOnce';
+  p.check(!(mode === 'shared' && accessMode === 'ReadWriteOnce' && maxPossibleReplicas > 1), {
+    field: 'modelCache.accessMode',
+    message: `must not be ReadWriteOnce for a cache shared by up to ${maxPossibleReplicas} replicas; the second pod hangs in ContainerCreating waiting for the volume`,
+    value: accessMode, allowed: "'ReadWriteMany' with mode 'shared', or mode 'perReplica'",
+    fix: "set modelCache.accessMode to 'ReadWriteMany' on an RWX storage class, or modelCache.mode to 'perReplica'",
+  });
+  p.check(!(mode === 'perReplica' && cacheIn.existingClaimName), { field: 'modelCache.existingClaimName', message: "only works with mode 'shared'; per-replica volumes are created per pod", value: cacheIn.existingClaimName, fix: "set modelCache.mode to 'shared' or drop existingClaimName" });
+  p.check(!(mode === 'perReplica' && cacheIn.accessMode === 'ReadWriteMany'), { field: 'modelCache.accessMode', message: "does nothing with mode 'perReplica' (each pod gets its own ReadWriteOnce volume)", value: cacheIn.accessMode, fix: "drop accessMode, or set mode 'shared' to share one ReadWriteMany cache" });
+  const size = cacheIn.size ?? `${Math.max(10, Math.ceil(weightsTotal * 2))}Gi`;
+  if (cacheIn.size !== undefined) {
+    p.check(parseQuantity(size)! >= weightsTotal * GIB, {
+      field: 'modelCache.size', message: `must hold the weights (${weightsTotal.toFixed(1)} GiB)`, value: size, fix: `use at least ${Math.ceil(weightsTotal * 2)}Gi (twice the weights)`,
+    });
+  }
+  return { mode, accessMode, size, storageClassName: cacheIn.storageClassName, existingClaimName: cacheIn.existingClaimName };
+}
+
+/** The startup budget the startupProbe gets. */
+function resolveStartup(o: VllmServiceOptions, weightsTotal: number, enforceEager: boolean, p: ProblemCollector): Part<'downloadModel' | 'startupBudgetSeconds' | 'estimatedLoadSeconds'> {
+  const downloadModel = o.downloadModel ?? true;
+  const downloadMiBps = o.downloadMiBps ?? 100;
+  const estimatedLoadSeconds = estimateLoadSeconds(weightsTotal, { download: downloadModel, downloadMiBps, enforceEager });
+  const floor = weightsTotal >= 40 ? 1260 : 600;
+  const derived = Math.max(floor, Math.ceil((estimatedLoadSeconds * 1.5) / 10) * 10);
+  const startupBudgetSeconds = o.startupBudgetSeconds ?? derived;
+  p.check(startupBudgetSeconds >= estimatedLoadSeconds, {
+    field: 'startupBudgetSeconds',
+    message: `must cover the estimated download and load time of ${estimatedLoadSeconds} s (${weightsTotal.toFixed(1)} GiB of weights${downloadModel ? ` at ${downloadMiBps} MiB/s` : ''}); the kubelet would kill the pod mid-load`,
+    value: startupBudgetSeconds, allowed: `>= ${estimatedLoadSeconds}`, fix: `omit it for the derived ${derived} s, or pre-load the cache and set downloadModel: false`,
+  });
+  return { downloadModel, startupBudgetSeconds, estimatedLoadSeconds };
+}
+
+/** CPU, host memory and /dev/shm. */
+function resolveResources(o: VllmServiceOptions, model: ModelSpec | undefined, tp: number, p: ProblemCollector): Part<'shmSize' | 'cpuRequest' | 'memoryRequest' | 'memoryLimit'> {
+  const res = o.resources ?? {};
+  p.check(res.limits?.cpu === undefined, {
+    field: 'resources.limits.cpu', message: 'must not be set; CPU limits throttle tokenization and request handling', value: res.limits?.cpu,
+    fix: 'remove it and size resources.requests.cpu instead',
+  });
+  p.check(!(tp === 1 && o.shmSize !== undefined), { field: 'shmSize', message: 'does nothing at tensorParallelSize 1 (/dev/shm is mounted for NCCL between ranks only)', value: o.shmSize, fix: 'drop shmSize' });
+  const shmSize = tp > 1 ? o.shmSize ?? '16Gi' : undefined;
+  const shmGiB = shmSize ? parseQuantity(shmSize)! / GIB : 0;
+  const hostGiB = model ? hostMemoryGiB(model.parameters) : 24;
+  const memoryRequest = res.requests?.memory ?? `${Math.ceil(hostGiB + shmGiB)}Gi`;
+  const memRequestBytes = parseQuantity(memoryRequest)!;
+  const memoryLimit = res.limits?.memory ?? `${Math.ceil((memRequestBytes * 1.3) / GIB)}Gi`;
+  p.check(parseQuantity(memoryLimit)! >= memRequestBytes, {
+    field: 'resources.limits.memory', message: `must be a quantity at least the memory request (${memoryRequest})`, value: memoryLimit, fix: 'omit it for 30% above the request',
+  });
+  if (shmSize && res.requests?.memory !== undefined) {
+    p.check(memRequestBytes >= (shmGiB + 8) * GIB, {
+      field: 'resources.requests.memory', message: `must include the ${shmSize} /dev/shm (memory-backed, charged to the container) plus the process itself`, value: memoryRequest,
+      fix: `raise it to at least ${Math.ceil(shmGiB + hostGiB)}Gi`,
+    });
+  }
+  return { shmSize, cpuRequest: res.requests?.cpu ?? String(4 + 2 * (tp - 1)), memoryRequest, memoryLimit };
+}
+
+/** Monitoring, network policy and Istio. `false` switches a feature off; `enabled: false` still works. */
+function resolveSurroundings(o: VllmServiceOptions, p: ProblemCollector, warnings: string[]): Part<'monitoring' | 'networkPolicy' | 'istio'> {
+  const m = o.monitoring === false ? { enabled: false } : o.monitoring ?? {};
+  const monitoring: Required<MonitoringOptions> = {
+    enabled: m.enabled ?? true,
+    labels: m.labels ?? {},
+    interval: m.interval ?? '15s',
+    ttftObjectiveSeconds: m.ttftObjectiveSeconds ?? 2,
+    requestsWaitingThreshold: m.requestsWaitingThreshold ?? 10,
+  };
+  const n = o.networkPolicy === false ? { enabled: false } : o.networkPolicy ?? {};
+  const networkPolicy = { enabled: n.enabled ?? true, metricsScraperNamespace: n.metricsScraperNamespace ?? 'monitoring', allowedNamespaces: n.allowedNamespaces, allowedPodLabels: n.allowedPodLabels };
+  for (const [field, value] of [['monitoring', o.monitoring], ['networkPolicy', o.networkPolicy]] as const) {
+    if (value && typeof value === 'object' && value.enabled === false) warnings.push(`'${field}.enabled: false' is the old spelling; write '${field}: false'.`);
+  }
+  p.check(!(networkPolicy.enabled === false && (n.allowedNamespaces || n.allowedPodLabels)), {
+    field: 'networkPolicy', message: 'lists allowed callers but is switched off, so nothing restricts callers', value: o.networkPolicy, fix: 'drop enabled: false, or the allowed callers',
+  });
+  const istio = o.istio ? { mode: o.istio.mode, timeout: o.istio.timeout ?? '300s' } : undefined;
+  return { monitoring, networkPolicy, istio };
+}
+
+/** Resolves every default once and checks every option invariant; throws all problems together. */
+export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
+  const subject = `VllmService '${typeof (o as { name?: unknown })?.name === 'string' ? o.name : '?'}'`;
+  checkOptions(subject, VLLM_SERVICE_OPTIONS, o);
+  const p = new ProblemCollector();
+  const warnings: string[] = [];
+
+  const versionString = o.vllmVersion ?? DEFAULT_VLLM_VERSION;
+  const version = parseVllmVersion(versionString)!;
+  const image = o.image ?? `vllm/vllm-openai:v${versionString.replace(/^v/, '')}`;
+  const unpinned = imagePinProblem(image);
+  if (unpinned) p.add(unpinned);
+
+  const shape = resolveShape(o, p);
+  const util = resolveUtilization(o, shape, p);
+  const engine = resolveEngine(o, shape.model, p);
+  const scaling = resolveScaling(o, p);
+  const weightsTotal = shape.model ? weightsGiB(shape.model, engine.quantization) : 0;
+  const modelCache = resolveCache(o, scaling.maxPossibleReplicas, weightsTotal, p);
+  const startup = resolveStartup(o, weightsTotal, engine.enforceEager, p);
+  const resources = resolveResources(o, shape.model, shape.tensorParallelSize, p);
+  const surroundings = resolveSurroundings(o, p, warnings);
+  const namespace = o.namespace ?? 'default';
+  const tp = shape.tensorParallelSize;
+
+  const hfTokenSecret = o.hfTokenSecret === false ? undefined : { name: o.hfTokenSecret?.name ?? 'hf-token', key: o.hfTokenSecret?.key ?? 'token' };
+  const terminationGracePeriodSeconds = o.terminationGracePeriodSeconds ?? 60;
+  p.check(terminationGracePeriodSeconds > 15, { field: 'terminationGracePeriodSeconds', message: 'must be an integer above the 15 s preStop sleep', value: terminationGracePeriodSeconds, fix: 'use 60' });
+  if (o.createNamespace !== true && o.namespaceGpuQuota !== undefined) {
+    p.add({ field: 'namespaceGpuQuota', message: 'only applies with createNamespace: true (gpuplane does not own an existing namespace)', value: o.namespaceGpuQuota, fix: 'set createNamespace: true or drop the quota' });
+  }
+  if (o.namespaceGpuQuota !== undefined) {
+    p.check(o.namespaceGpuQuota >= tp * scaling.minReplicas, {
+      field: 'namespaceGpuQuota', message: `must be an integer of at least the GPUs the minimum replicas need (${tp * scaling.minReplicas})`, value: o.namespaceGpuQuota, fix: `raise it to ${tp * scaling.maxPossibleReplicas} to allow full scale-out`,
+    });
+  }
+  if (shape.placement?.memoryShared) {
+    warnings.push(
+      `VllmService '${o.name}' runs on ${shape.placement.sharing === 'mps' ? 'MPS' : 'time-sliced'} units of pool '${shape.placement.poolName}' with ${scaling.autoscaling ? 'autoscaling and ' : ''}a PodDisruptionBudget, as production inference: ` +
+        `${shape.placement.sharing === 'mps' ? 'MPS limits memory in software and one fatal error kills every client of the GPU' : 'time-slicing isolates neither memory nor faults, and latency depends on the neighbours'}. For SLAs use MIG or whole GPUs.`,
+    );
+  }
+
+  p.throwIfAny(subject);
+  // From here on, model and gpu are defined (a missing one is a problem above).
+  const model = shape.model!;
+  const gpu = shape.gpu!;
+  const memory = estimateVllmMemory({
+    model, gpu, tensorParallelSize: tp, gpuMemoryUtilization: util, maxModelLen: engine.maxModelLen, maxNumSeqs: engine.maxNumSeqs,
+    maxNumBatchedTokens: engine.maxNumBatchedTokens, blockSize: engine.blockSize,
+    kvCacheDtype: engine.kvCacheDtype, quantization: engine.quantization, vllmVersion: versionString, enforceEager: engine.enforceEager,
+  });
+  if (!memory.fits) {
+    const share = (shape.placement?.podsPerUnit ?? 1) > 1 ? `, ${gpuShare(util, gpu)} share of ${shape.placement!.podsPerUnit} pods` : '';
+    for (const sentence of memory.problems) {
+      p.add({ field: 'model', message: `does not fit: ${sentence}`, value: `${model.id} on ${gpu.id}${share}, tensorParallelSize ${tp}, maxModelLen ${engine.maxModelLen}` });
+    }
+    p.throwIfAny(subject);
+  }
+
+  return {
+    name: o.name, namespace, createNamespace: o.createNamespace ?? false, namespaceGpuQuota: o.namespaceGpuQuota,
+    model, servedModelName: o.servedModelName ?? model.huggingFaceId, gpu,
+    gpusPerNode: shape.gpusPerNode, placement: shape.placement, gpuResourceName: shape.gpuResourceName, nodeSelector: shape.nodeSelector,
+    tolerations: shape.tolerations, sharedGpu: shape.sharedGpu, tensorParallelSize: tp, gpuMemoryUtilization: util,
+    ...engine,
+    vllmVersion: versionString, version, image, hfTokenSecret, ...startup, modelCache, ...scaling,
+    spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
+    ...surroundings, labels: o.labels ?? {}, memory, warnings,
+  };
+}
+
+function gpuShare(util: number, gpu: GpuSpec): string {
+  return `${Math.round(util * gpu.memoryGiB * 10) / 10} GiB`;
+}
