@@ -1,4 +1,7 @@
+import { refuse } from '../errors';
+import { checkOptions } from '../options/schema';
 import { envFileLines, flagArgs, memberFlags } from './flags';
+import { ETCD_HOSTS_OPTIONS } from './options-schema';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster, ResolvedEtcdMember, resolveEtcdCluster } from './options';
 import { backupScript, defragScript, healthCheckScript, restoreProcedure, ScriptContext } from './scripts';
 
@@ -31,8 +34,10 @@ export interface EtcdHostsRender {
 
 /** Resolves a hosts-mode cluster and renders each member's command line, environment file and systemd unit. */
 export function renderEtcdHosts(o: EtcdHostsOptions): EtcdHostsRender {
+  const subject = `ExternalEtcdCluster '${typeof (o as { name?: unknown })?.name === 'string' ? o.name : '?'}'`;
+  checkOptions(subject, ETCD_HOSTS_OPTIONS, o);
   if (!o.hosts || o.hosts.length === 0) {
-    throw new Error(`ExternalEtcdCluster '${o.name}': 'hosts' must list the members (got ${JSON.stringify(o.hosts)}). Fix: give { name, address } per member, or use the Kubernetes-hosted mode.`);
+    refuse(subject, { field: 'hosts', message: 'must list the members', value: o.hosts, fix: 'give { name, address } per member, or use the Kubernetes-hosted mode (kubernetes: { ... })' });
   }
   const r = resolveEtcdCluster(o, 'hosts');
   const binaryDir = o.binaryDir ?? '/usr/local/bin';

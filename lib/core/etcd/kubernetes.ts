@@ -1,5 +1,7 @@
 import { ProblemCollector } from '../errors';
-import { canonicalize, isDns1123Label, KubeObject } from '../kube';
+import { canonicalize, KubeObject } from '../kube';
+import { checkOptions } from '../options/schema';
+import { ETCD_KUBERNETES_OPTIONS } from './options-schema';
 import { assertValidObjects } from '../validate';
 import { flagArgs, memberFlags } from './flags';
 import { etcdAlertRules } from './monitoring';
@@ -25,7 +27,7 @@ export interface EtcdKubernetesOptions {
   /** @default `registry.k8s.io/etcd:<version>-0` */
   readonly image?: string;
   /** Image for the backup and defragmentation CronJobs: needs bash, etcdctl (etcdutl from 3.5), awk and grep. The official etcd images are distroless, so there is no default. */
-  readonly toolsImage?: string;
+  readonly toolsImage: string;
   /** TLS: cert-manager (a private CA chain gpuplane renders, or your issuer) or Secrets you provide. @default { mode: 'cert-manager' } */
   readonly tls?: { readonly mode: 'cert-manager'; readonly issuerRef?: { readonly name: string; readonly kind: 'Issuer' | 'ClusterIssuer' } } | { readonly mode: 'secrets'; readonly server: string; readonly peer: string; readonly client: string };
   /** @default { cpu: '2', memory: '8Gi' } */
@@ -56,6 +58,8 @@ const PORTS = { client: 2379, peer: 2380, metrics: 2381 };
 
 /** Renders a Kubernetes-hosted cluster: StatefulSet, Services, PDB, TLS, CronJobs, monitoring. */
 export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly kubernetes: EtcdKubernetesOptions }): EtcdKubernetesRender {
+  const subject = `ExternalEtcdCluster '${typeof (o as { name?: unknown })?.name === 'string' ? o.name : '?'}'`;
+  checkOptions(subject, ETCD_KUBERNETES_OPTIONS, o);
   const k = o.kubernetes;
   const ns = k.namespace ?? 'etcd';
   const peerSvc = `${o.name}-peer`;
@@ -73,29 +77,19 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
     peerCaFile: `${PKI}/peer/ca.crt`, peerCertFile: `${PKI}/peer/tls.crt`, peerKeyFile: `${PKI}/peer/tls.key`,
     clientCertFile: `${PKI}/client/tls.crt`, clientKeyFile: `${PKI}/client/tls.key`,
   };
-  const r = resolveEtcdCluster({ ...o, ports: PORTS, dataDir: '/var/lib/etcd/data', tls: tlsFiles }, 'kubernetes', members);
-  const ext = k.externalAccess;
   const p = new ProblemCollector();
-  p.check(isDns1123Label(ns), { field: 'kubernetes.namespace', message: 'must be a DNS-1123 label', value: ns, fix: "use 'etcd'" });
-  p.check(!!k.storageClassName, {
-    field: 'kubernetes.storageClassName', message: 'is required: etcd fsyncs every write, so name a fast (NVMe or provisioned-IOPS) class', value: k.storageClassName, fix: "e.g. 'local-nvme'",
-  });
-  p.check(!!k.toolsImage, {
-    field: 'kubernetes.toolsImage', value: k.toolsImage,
-    message: `is required: the backup and defragmentation CronJobs run bash scripts with etcdctl${r.version.minor === '3.4' ? '' : ' and etcdutl'}, awk and grep, and the official etcd images are distroless`,
-    fix: 'name an image with those tools, pinned by tag or digest',
-  });
+  // Pods get the ports, data dir and certificate paths of the StatefulSet; host-level settings would be ignored.
+  for (const [field, why] of [['hosts', 'lists members on hosts; a Kubernetes-hosted cluster has members'], ['ports', 'sets host ports; the pods use 2379, 2380 and 2381'], ['dataDir', 'sets a host path; the pods keep data on their volume'], ['tls', 'sets certificate files on hosts; in Kubernetes set kubernetes.tls']] as const) {
+    p.check(o[field] === undefined, { field, message: `does not apply to a Kubernetes-hosted cluster: it ${why}`, value: o[field], fix: 'drop it' });
+  }
+  const r = resolveEtcdCluster({ ...o, ports: PORTS, dataDir: '/var/lib/etcd/data', tls: tlsFiles }, 'kubernetes', members, p);
+  const ext = k.externalAccess;
   const warnings = [...r.warnings];
   if (k.spreadAcrossZones) {
     warnings.push(`ExternalEtcdCluster '${o.name}': members spread across zones; every write waits for a majority across zones, so cross-zone latency is added to every API request. Keep one zone unless you need zone failure tolerance and have sub-millisecond links.`);
   }
   p.check(!(k.spreadAcrossZones && k.zone), { field: 'kubernetes.zone', message: "contradicts 'kubernetes.spreadAcrossZones'", value: k.zone, fix: 'keep one of them' });
-  if (ext) {
-    p.check(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(ext.domain), {
-      field: 'kubernetes.externalAccess.domain', message: 'must be a DNS domain', value: ext.domain, fix: "e.g. 'etcd.example.internal'",
-    });
-  }
-  p.throwIfAny(`ExternalEtcdCluster '${o.name}'`);
+  p.throwIfAny(subject);
 
   const labels = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/managed-by': 'gpuplane', 'app.kubernetes.io/version': r.version.version };
   const selector = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': o.name };
@@ -231,7 +225,7 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
             spec: {
               restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: podSecurity,
               containers: [{
-                name: what, image: k.toolsImage!, command: ['/bin/bash', `/ops/etcd-${what}.sh`],
+                name: what, image: k.toolsImage, command: ['/bin/bash', `/ops/etcd-${what}.sh`],
                 env: [{ name: 'ETCDCTL', value: 'etcdctl' }, { name: 'ETCDUTL', value: 'etcdutl' }, { name: 'TEXTFILE_DIR', value: '/nonexistent' }],
                 volumeMounts: [{ name: 'ops', mountPath: '/ops', readOnly: true }, { name: 'client-tls', mountPath: `${PKI}/client`, readOnly: true }, { name: 'server-tls', mountPath: `${PKI}/server`, readOnly: true }, ...mounts],
                 resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },

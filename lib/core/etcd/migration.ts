@@ -1,4 +1,9 @@
+import { ProblemCollector, refuse } from '../errors';
+import { dnsLabel } from '../options/formats';
+import { arr, problemsOf } from '../options/schema';
 import { quorumOf } from './options';
+
+const MEMBER_NAMES = arr(dnsLabel(63, 'use the etcd member names'), { unique: true });
 
 export interface MigrationStep {
   readonly action: 'add-external' | 'repoint-api-servers' | 'remove-stacked';
@@ -17,22 +22,32 @@ export interface MigrationStep {
  * that would drop below a majority of healthy voters is refused.
  */
 export function planStackedToExternal(stacked: readonly string[], external: readonly string[], unhealthyStacked: readonly string[] = []): MigrationStep[] {
-  if (stacked.length === 0 || external.length === 0) {
-    throw new Error(`'stacked' and 'external' must both list members (got ${stacked.length} and ${external.length}). Fix: name the current stacked members and the new external ones.`);
-  }
-  if (external.length % 2 === 0) {
-    throw new Error(`'external' must be an odd number of members (got ${external.length}): ${external.length} members need ${quorumOf(external.length)} for quorum and tolerate no more failures than ${external.length - 1}. Fix: use ${external.length - 1} or ${external.length + 1}.`);
-  }
+  const subject = 'planStackedToExternal';
+  const p = new ProblemCollector();
+  const names = (field: string, list: unknown) => p.addAll(problemsOf(MEMBER_NAMES, list, field));
+  names('stacked', stacked);
+  names('external', external);
+  names('unhealthyStacked', unhealthyStacked);
+  p.throwIfAny(subject);
+  p.check(stacked.length > 0, { field: 'stacked', message: 'must list the current stacked members', value: stacked, fix: 'name every member of the stacked cluster' });
+  p.check(external.length > 0, { field: 'external', message: 'must list the new external members', value: external, fix: 'name the external members, e.g. 3 of them' });
+  p.check(external.length === 0 || external.length % 2 === 1, {
+    field: 'external', message: `must be an odd number of members: ${external.length} members need ${quorumOf(external.length)} for quorum and tolerate no more failures than ${external.length - 1}`,
+    value: external.length, fix: `use ${external.length - 1} or ${external.length + 1}`,
+  });
+  for (const m of unhealthyStacked) p.check(stacked.includes(m), { field: 'unhealthyStacked', message: 'names a member that is not in stacked', value: m, allowed: stacked.join(', '), fix: 'name members of the stacked cluster' });
+  for (const m of external) p.check(!stacked.includes(m), { field: 'external', message: 'reuses the name of a stacked member; etcd member names must be unique while both run', value: m, fix: 'give the external members names of their own' });
+  p.throwIfAny(subject);
   const steps: MigrationStep[] = [];
   let voters = stacked.length;
   let healthy = stacked.length - unhealthyStacked.length;
   const check = (step: Omit<MigrationStep, 'quorum'>) => {
     const quorum = quorumOf(step.members);
     if (step.healthyVoters < quorum) {
-      throw new Error(
-        `step "${step.description}" leaves ${step.healthyVoters} healthy of ${step.members} voting members, below the quorum of ${quorum}: the cluster would stop accepting writes. ` +
-          'Fix: repair or remove the unhealthy stacked members first (remove, then add), so every step keeps a majority.',
-      );
+      refuse(subject, {
+        field: 'unhealthyStacked', message: `leaves step "${step.description}" with ${step.healthyVoters} healthy of ${step.members} voting members, below the quorum of ${quorum}: the cluster would stop accepting writes`,
+        value: unhealthyStacked, fix: 'repair or remove the unhealthy stacked members first (remove, then add), so every step keeps a majority',
+      });
     }
     steps.push({ ...step, quorum });
   };

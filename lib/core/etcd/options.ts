@@ -1,5 +1,5 @@
 import { ProblemCollector } from '../errors';
-import { isDns1123Label } from '../kube';
+import { cronProblem } from '../options/formats';
 import { DEFAULT_ETCD_VERSION, etcdHasFlag, EtcdVersion, parseEtcdVersion } from './versions';
 
 const GIB = 2 ** 30;
@@ -147,12 +147,19 @@ function defaultTls(dir: string): EtcdTlsFiles {
 
 const hostUrl = (address: string, port: number) => `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
 
-/** Resolves every default, checks every rule, throws every problem at once. */
-export function resolveEtcdCluster(o: ExternalEtcdClusterOptions, mode: 'hosts' | 'kubernetes', kubernetesMembers?: (ports: { client: number; peer: number; metrics: number }, dataDir: string, count: number) => ResolvedEtcdMember[]): ResolvedEtcdCluster {
+/**
+ * Resolves every default and checks every rule of the cluster. The options are already checked against their schema
+ * (renderEtcdHosts, renderEtcdKubernetes). With a collector, problems go to it and the caller throws them together
+ * with its own; without one, they are thrown here.
+ */
+export function resolveEtcdCluster(
+  o: ExternalEtcdClusterOptions, mode: 'hosts' | 'kubernetes',
+  kubernetesMembers?: (ports: { client: number; peer: number; metrics: number }, dataDir: string, count: number) => ResolvedEtcdMember[],
+  collector?: ProblemCollector,
+): ResolvedEtcdCluster {
   const subject = `ExternalEtcdCluster '${o.name}'`;
-  const p = new ProblemCollector();
+  const p = collector ?? new ProblemCollector();
   const warnings: string[] = [];
-  p.check(typeof o.name === 'string' && isDns1123Label(o.name) && o.name.length <= 40, { field: 'name', message: 'must be a DNS-1123 label of at most 40 characters', value: o.name, fix: 'e.g. "etcd-main"' });
   const versionString = o.version ?? DEFAULT_ETCD_VERSION;
   const version = parseEtcdVersion(versionString);
   p.check(version !== undefined, { field: 'version', message: 'must be an etcd 3.4, 3.5 or 3.6 release', value: versionString, allowed: '3.4.x, 3.5.x, 3.6.x', fix: `use ${DEFAULT_ETCD_VERSION}` });
@@ -171,7 +178,7 @@ export function resolveEtcdCluster(o: ExternalEtcdClusterOptions, mode: 'hosts' 
       metricsUrl: `http://${h.address.includes(':') ? `[${h.address}]` : h.address}:${h.metricsPort ?? ports.metrics}`,
       dataDir: h.dataDir ?? dataDir,
     }));
-    for (const h of hosts) p.check(isDns1123Label(h.name), { field: 'hosts[].name', message: 'must be a DNS-1123 label', value: h.name, fix: 'e.g. "etcd-1"' });
+    p.check(o.members === undefined, { field: 'members', message: 'is for Kubernetes-hosted clusters; on hosts there is one member per entry of hosts', value: o.members, fix: 'drop members and list every member in hosts' });
     const dup = (key: keyof ResolvedEtcdMember) => members.map((m) => String(m[key])).filter((v, i, a) => a.indexOf(v) !== i);
     for (const key of ['name', 'clientUrl', 'peerUrl', 'metricsUrl'] as const) {
       const d = dup(key);
@@ -238,7 +245,19 @@ export function resolveEtcdCluster(o: ExternalEtcdClusterOptions, mode: 'hosts' 
     maxAgeHours: o.backup?.maxAgeHours ?? 13,
     textfileDir: o.backup?.textfileDir ?? '/var/lib/node_exporter/textfile_collector',
   };
-  p.check(Number.isInteger(backup.retain) && backup.retain >= 1, { field: 'backup.retain', message: 'must keep at least one snapshot', value: backup.retain, fix: 'use 14' });
+  if (mode === 'kubernetes') {
+    for (const [field, value] of [['backup.schedule', o.backup?.schedule], ['defrag.schedule', o.defrag?.schedule]] as const) {
+      const wrong = value === undefined ? undefined : cronProblem(value);
+      if (wrong) p.add({ field, message: `${wrong} (CronJob schedules are cron expressions)`, value, fix: "e.g. '0 */6 * * *'" });
+    }
+    p.check(o.backup?.textfileDir === undefined, { field: 'backup.textfileDir', message: "is for hosts mode (node_exporter's textfile collector); in Kubernetes the backup alert reads the CronJob's last success", value: o.backup?.textfileDir, fix: 'drop it' });
+  } else {
+    for (const [field, value] of [['backup.schedule', o.backup?.schedule], ['defrag.schedule', o.defrag?.schedule]] as const) {
+      p.check(value === undefined || cronProblem(value) !== undefined, {
+        field, message: 'must be a systemd OnCalendar expression on hosts (a timer runs it), not a cron schedule', value, fix: "e.g. '*-*-* 00/6:00:00' (every 6 hours)",
+      });
+    }
+  }
   const defrag: Required<EtcdDefragOptions> = {
     fragmentationThreshold: o.defrag?.fragmentationThreshold ?? 0.5,
     quotaThreshold: o.defrag?.quotaThreshold ?? 0.8,
@@ -248,7 +267,7 @@ export function resolveEtcdCluster(o: ExternalEtcdClusterOptions, mode: 'hosts' 
   for (const key of ['fragmentationThreshold', 'quotaThreshold'] as const) {
     p.check(defrag[key] >= 0 && defrag[key] < 1, { field: `defrag.${key}`, message: 'must be a share in [0, 1)', value: defrag[key], fix: 'e.g. 0.5' });
   }
-  p.throwIfAny(subject);
+  if (!collector) p.throwIfAny(subject);
 
   return {
     name: o.name, version: version!, mode, members, quorum: quorumOf(n), faultTolerance: n - quorumOf(n),

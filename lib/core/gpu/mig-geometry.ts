@@ -1,3 +1,5 @@
+import { refuse } from '../errors';
+
 /**
  * MIG geometry: the GPU-instance profiles a GPU offers and where each can be placed on its memory slices.
  * A layout (a multiset of profiles on one GPU) is valid when every instance gets one of its allowed placements
@@ -29,7 +31,7 @@ export interface MigGeometry {
 
 function profile(name: string, computeSlices: number, memorySlices: number, maxInstances: number, placementStarts: number[]): MigProfile {
   const m = /^\d+g\.(\d+)gb/.exec(name);
-  if (!m) throw new Error(`MIG profile name ${name} does not follow <n>g.<m>gb`);
+  if (!m) refuse('MIG geometry', { field: 'profile', message: 'must be named <compute>g.<memory>gb', value: name, fix: 'use NVIDIA\'s profile names, e.g. 3g.40gb' });
   return { name, computeSlices, memorySlices, memoryGB: Number(m[1]), maxInstances, mediaExtensions: name.endsWith('+me'), placementStarts };
 }
 

@@ -1,4 +1,5 @@
 import { GpuSpec } from '../catalog/gpus';
+import { refuse } from '../errors';
 import { MigGeometry, MigProfile } from './mig-geometry';
 
 /** A multiset of MIG profiles on one GPU: profile name -> instance count. */
@@ -150,7 +151,7 @@ export function checkMigLayout(gpu: GpuSpec, layout: MigLayout): MigLayoutCheck 
  */
 export function migProfileMemoryGiB(gpu: GpuSpec, profileName: string): number {
   const p = gpu.mig?.profiles[profileName];
-  if (!p || !gpu.mig) throw new Error(`'${profileName}' is not a MIG profile of ${gpu.id}`);
+  if (!p || !gpu.mig) refuse(`GPU ${gpu.id}`, { field: 'profile', message: `is not a MIG profile of the ${gpu.id}`, value: profileName, allowed: Object.keys(gpu.mig?.profiles ?? {}).join(', ') || 'none (no MIG)', fix: 'pick one of its profiles' });
   return Math.round(((gpu.memoryGiB * p.memorySlices) / gpu.mig.memorySlices) * 0.98 * 100) / 100;
 }
 

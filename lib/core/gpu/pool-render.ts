@@ -1,3 +1,4 @@
+import { refuse } from '../errors';
 import { canonicalize, KubeObject } from '../kube';
 import { assertValidObjects } from '../validate';
 import { GpuPlacement, poolPlacement } from './placement';
@@ -55,12 +56,6 @@ function karpenterNodePool(r: ResolvedGpuPool, k: KarpenterOptions): KubeObject 
 /** Resolves a pool and renders what it owns: the Karpenter NodePool when asked for. */
 export function renderGpuPool(o: GpuPoolRenderOptions): GpuPoolRender {
   const resolved = resolveGpuPool(o);
-  if (o.karpenter) {
-    const missing = !o.karpenter.instanceTypes?.length;
-    if (missing) {
-      throw new Error(`GPU pool '${o.name}': 'karpenter.instanceTypes' must list at least one instance type with ${resolved.gpu.id} GPUs (got ${JSON.stringify(o.karpenter.instanceTypes)}). Fix: e.g. ['p5.48xlarge'] for H100 on AWS.`);
-    }
-  }
   const objects = (o.karpenter ? [karpenterNodePool(resolved, o.karpenter)] : []).map((x) => canonicalize(x));
   assertValidObjects(`GPU pool '${o.name}'`, objects);
   return { resolved, objects };
@@ -77,7 +72,9 @@ export class GpuPoolHandle {
 
   /** The procedure that moves the pool's nodes to a mig-parted config, as a bash script. */
   reconfigurationScript(newConfig?: string): string {
-    if (this.resolved.kind !== 'mig') throw new Error(`pool '${this.resolved.name}' has no MIG layout to reconfigure (it is ${this.resolved.kind}).`);
+    if (this.resolved.kind !== 'mig') {
+      refuse(`GPU pool '${this.resolved.name}'`, { field: 'reconfigurationScript', message: `needs a MIG layout to reconfigure; the pool is ${this.resolved.kind}`, value: this.resolved.kind, fix: 'call it on a MigNodePool' });
+    }
     return migReconfigurationScript(this.resolved, newConfig);
   }
 

@@ -1,6 +1,7 @@
 import { ProblemCollector } from '../errors';
 import { findGpu, GPU_IDS, GpuSpec } from '../catalog/gpus';
-import { isDns1123Label } from '../kube';
+import { checkOptions } from '../options/schema';
+import { GPU_POOL_OPTIONS } from './pool-schema';
 import { checkMigLayout, formatMigLayout, MigLayout, migProfileMemoryGiB } from './mig-layout';
 import { DevicePluginConfig, maxMpsReplicas, SharingBlock } from './sharing';
 
@@ -147,29 +148,11 @@ function layoutsFor(gpu: GpuSpec, choice: MigLayoutChoice, gpusPerNode: number, 
   return new Array(gpusPerNode).fill(choice as MigLayout);
 }
 
-/** Keys the device plugin parses but ignores: refused with the reason rather than rendered to do nothing. */
-const IGNORED_BY_PLUGIN: Record<string, string> = {
-  rename: 'the device plugin parses resources[].rename but ignores it',
-  devices: 'the device plugin parses per-device replicas (resources[].devices) but ignores them; replicas apply to every GPU',
-  resources: 'gpuplane renders the resources list from replicas; per-resource entries with rename or devices are ignored upstream',
-};
-
-function checkKeys(value: object | undefined, field: string, allowed: readonly string[], p: ProblemCollector): void {
-  if (!value) return;
-  for (const key of Object.keys(value)) {
-    if (allowed.includes(key)) continue;
-    p.add({
-      field: `${field}.${key}`, message: IGNORED_BY_PLUGIN[key] ? `is not accepted: ${IGNORED_BY_PLUGIN[key]}` : 'is not an option', value: (value as Record<string, unknown>)[key],
-      allowed: allowed.join(', '), fix: 'remove it',
-    });
-  }
-}
-
 /** Resolves and checks a pool; throws every problem at once. */
 export function resolveGpuPool(o: GpuPoolOptions): ResolvedGpuPool {
-  const subject = `GPU pool '${o.name}'`;
+  const subject = `GPU pool '${typeof (o as { name?: unknown })?.name === 'string' ? o.name : '?'}'`;
+  checkOptions(subject, GPU_POOL_OPTIONS, o);
   const p = new ProblemCollector();
-  p.check(typeof o.name === 'string' && isDns1123Label(o.name), { field: 'name', message: 'must be a DNS-1123 label (it names configs and labels)', value: o.name, fix: 'use lower-case letters, digits and "-"' });
   const gpu = findGpu(o.gpu);
   if (!gpu) p.add({ field: 'gpu', message: 'names an unknown GPU', value: o.gpu, allowed: GPU_IDS.join(', '), fix: 'use a catalog id' });
   const gpusPerNode = o.gpusPerNode ?? 8;
@@ -187,13 +170,7 @@ export function resolveGpuPool(o: GpuPoolOptions): ResolvedGpuPool {
   if (o.mig && gpu && !gpu.migCapable) {
     p.add({ field: 'mig', message: `is not available on the ${gpu.id}; MIG needs A100, A30, H100, H200, GH200, B200 or GB200`, value: o.gpu, fix: 'use timeSlicing or mps on this GPU, or a MIG-capable GPU' });
   }
-  checkKeys(o.timeSlicing, 'timeSlicing', ['replicas', 'renameByDefault', 'failRequestsGreaterThanOne'], p);
-  checkKeys(o.mps, 'mps', ['replicas', 'renameByDefault'], p);
-  checkKeys(o.mig, 'mig', ['layout', 'timeSlicingReplicas'], p);
   const taints = o.taints ?? [DEFAULT_GPU_TAINT];
-  for (const t of taints) {
-    p.check(['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect), { field: 'taints', message: 'effect must be NoSchedule, PreferNoSchedule or NoExecute', value: t.effect, fix: 'use NoSchedule' });
-  }
   p.throwIfAny(subject);
 
   const g = gpu!;

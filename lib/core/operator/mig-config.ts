@@ -1,4 +1,5 @@
 import { GpuSpec } from '../catalog/gpus';
+import { refuse } from '../errors';
 import { allProfileConfigName } from '../gpu/mig-geometry';
 import { MigPartedEntry, ResolvedGpuPool } from '../gpu/pool';
 
@@ -24,7 +25,7 @@ export function buildMigPartedConfig(pools: readonly ResolvedGpuPool[]): { versi
   }
   for (const pool of pools) {
     for (const [name, entries] of Object.entries(pool.migPartedConfig ?? {})) {
-      if (configs[name]) throw new Error(`GPU pool '${pool.name}': its mig-parted config name '${name}' collides with NVIDIA's standard config of that name. Fix: rename the pool.`);
+      if (configs[name]) refuse(`GPU pool '${pool.name}'`, { field: 'name', message: "names a mig-parted config that collides with NVIDIA's standard config of that name", value: pool.name, fix: 'rename the pool' });
       configs[name] = entries.map((e) => ({ ...e }));
     }
   }

@@ -6,6 +6,8 @@ import { assertValidObjects } from '../validate';
 import { DCGM_COUNTERS, dcgmMetricsCsv, gpuHealthRules } from './dcgm';
 import { buildMigPartedConfig } from './mig-config';
 import { OPERATOR_PLATFORMS, OperatorPlatform, PLATFORM_PRESETS } from './platforms';
+import { checkOptions } from '../options/schema';
+import { GPU_OPERATOR_STACK_OPTIONS } from './stack-schema';
 
 /** The chart gpuplane installs. */
 export const GPU_OPERATOR_CHART = { name: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.7.0' } as const;
@@ -57,6 +59,7 @@ export interface GpuOperatorRender {
 /** Resolves the stack, collects the pools' configs, and renders the objects and the chart values. */
 export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOperatorRender {
   const subject = 'GpuOperatorStack';
+  checkOptions(subject, GPU_OPERATOR_STACK_OPTIONS, o);
   const p = new ProblemCollector();
   const warnings: string[] = [];
   const namespace = o.namespace ?? 'gpu-operator';
@@ -74,6 +77,10 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
     fix: 'omit driver.enabled; the preset turns the driver off',
   });
   const toolkitEnabled = o.toolkit?.enabled ?? !preset.toolkitPreinstalled;
+  p.check(!(o.toolkit?.enabled === true && preset.toolkitPreinstalled), {
+    field: 'toolkit.enabled', message: `must be false on ${platform}: ${preset.note}, and a second toolkit rewrites the node's container runtime config`, value: true,
+    fix: 'omit toolkit.enabled; the preset turns the toolkit off',
+  });
   const migManagerEnabled = o.migManager?.enabled ?? true;
   const pools = (o.pools ?? []).map((x) => ('resolved' in x ? x.resolved : x));
   const names = new Set<string>();

@@ -312,6 +312,8 @@ export interface ObjectRules {
   /** What the object is, for messages. @default 'an object of options' */
   readonly expected?: string;
   readonly fix?: string;
+  /** Keys users reach for that are refused for a reason of their own (key -> why). @default {} */
+  readonly refusedKeys?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -332,6 +334,12 @@ export function obj<T>(shape: Shape<T>, rules: ObjectRules = {}): Schema<T> {
       let ok = true;
       for (const key of Object.keys(value)) {
         if (known.includes(key)) continue;
+        const why = rules.refusedKeys?.[key];
+        if (why !== undefined) {
+          out.push({ field: pathOf(path, key), message: `is not accepted: ${why}`, value: value[key], allowed: known.join(', '), fix: 'remove it' });
+          ok = false;
+          continue;
+        }
         const near = didYouMean(key, known);
         out.push({
           field: pathOf(path, key),
@@ -417,4 +425,30 @@ export function problemsOf(schema: Schema<unknown> | AnySchema, value: unknown, 
 export function checkOptions<T>(subject: string, schema: Schema<T>, value: unknown): asserts value is T {
   const out = problemsOf(schema, value);
   if (out.length > 0) throw new GpuplaneValidationError(subject, out);
+}
+
+/**
+ * A union told apart by one key (`{ mode: 'secrets', ... } | { mode: 'cert-manager', ... }`): the key picks the
+ * branch, so the problems are the branch's own.
+ */
+export function variants<B extends Readonly<Record<string, Schema<any>>>>(key: string, branches: B): Schema<{ [K in keyof B]: Of<B[K]> }[keyof B]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const names = Object.keys(branches);
+  const expected = `an object with ${key} ${names.map((n) => `'${n}'`).join(' or ')}`;
+  return {
+    expected,
+    check(value, path, out) {
+      if (!isPlainObject(value)) {
+        out.push(mismatch(path, value, expected));
+        return false;
+      }
+      const tag = value[key];
+      const branch = typeof tag === 'string' ? branches[tag] : undefined;
+      if (!branch) {
+        const near = typeof tag === 'string' ? didYouMean(tag, names) : undefined;
+        out.push({ field: pathOf(path, key), message: `must be ${names.map((n) => `'${n}'`).join(' or ')}`, value: tag, allowed: names.join(', '), fix: near ? `did you mean '${near}'?` : `pick one of ${names.join(', ')}` });
+        return false;
+      }
+      return branch.check(value, path, out);
+    },
+  };
 }

@@ -164,7 +164,7 @@ describe('kubeadm ClusterConfiguration', () => {
   });
   test('an etcd cluster managed elsewhere is accepted the same way', () => {
     expect((kubeadmClusterConfiguration(externalEtcdEndpoints(['https://10.9.0.1:2379'])) as any).etcd.external.endpoints).toEqual(['https://10.9.0.1:2379']); // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(() => externalEtcdEndpoints(['http://10.9.0.1:2379'])).toThrow("'endpoints' must be https URLs with a port (got \"http://10.9.0.1:2379\")");
+    expect(() => externalEtcdEndpoints(['http://10.9.0.1:2379'])).toThrow("'endpoints[0]' must be an https URL with a port (got \"http://10.9.0.1:2379\")");
   });
 
   test('v1beta3 writes extra args as a map', () => {
@@ -183,12 +183,12 @@ describe('stacked-to-external migration', () => {
 
   test('fails if a step would drop below a majority', () => {
     expect(() => planStackedToExternal(['cp-1', 'cp-2', 'cp-3'], ['etcd-1', 'etcd-2', 'etcd-3'], ['cp-3'])).toThrow(
-      'step "add external member etcd-1 (etcdctl member add, start it with --initial-cluster-state existing)" leaves 2 healthy of 4 voting members, below the quorum of 3',
+      'leaves step "add external member etcd-1 (etcdctl member add, start it with --initial-cluster-state existing)" with 2 healthy of 4 voting members, below the quorum of 3',
     );
   });
 
   test('fails on an even external cluster', () => {
-    expect(() => planStackedToExternal(['cp-1'], ['e1', 'e2'])).toThrow("'external' must be an odd number of members (got 2)");
+    expect(() => planStackedToExternal(['cp-1'], ['e1', 'e2'])).toThrow("'external' must be an odd number of members: 2 members need 2 for quorum and tolerate no more failures than 1 (got 2). Fix: use 1 or 3");
   });
 });
 

@@ -84,7 +84,7 @@ describe('ExternalEtcdCluster Kubernetes-hosted', () => {
   });
 
   test('fails without a storage class or a tools image, naming both', () => {
-    expect(() => renderEtcdKubernetes({ name: 'etcd-main', kubernetes: { storageClassName: '' } })).toThrow(/'kubernetes.storageClassName' is required[\s\S]*'kubernetes.toolsImage' is required/);
+    expect(() => renderEtcdKubernetes({ name: 'etcd-main', kubernetes: { storageClassName: '' } } as never)).toThrow(/'kubernetes.storageClassName' must be a DNS-1123 subdomain[\s\S]*'kubernetes.toolsImage' is required: an image for the backup and defragmentation CronJobs with bash, etcdctl/);
   });
 
   test('fails on an even member count', () => {

@@ -166,7 +166,7 @@ describe('whole-GPU sharing', () => {
     const message = problems({ name: 'bad', gpu: 'L4', timeSlicing: { replicas: 4, rename: 'nvidia.com/shared-gpu', devices: [0] } as never });
     expect(message).toContain("'timeSlicing.rename' is not accepted: the device plugin parses resources[].rename but ignores it");
     expect(message).toContain("'timeSlicing.devices' is not accepted: the device plugin parses per-device replicas (resources[].devices) but ignores them");
-    expect(problems({ name: 'bad', gpu: 'L4', mps: { replicas: 4, replica: 3 } as never })).toContain("'mps.replica' is not an option (got 3; allowed: replicas, renameByDefault). Fix: remove it");
+    expect(problems({ name: 'bad', gpu: 'L4', mps: { replicas: 4, replica: 3 } as never })).toContain("'mps.replica' is not an option; did you mean 'replicas'? (got 3; allowed: replicas, renameByDefault). Fix: rename it to 'replicas'");
   });
 
   test('MPS allows 16 clients below compute capability 7.5', () => {
@@ -319,6 +319,6 @@ exit 0
   });
 
   test('whole-GPU pools have nothing to reconfigure', () => {
-    expect(() => new GpuPoolHandle(resolveGpuPool({ name: 't4', gpu: 'T4', timeSlicing: { replicas: 2 } })).reconfigurationScript()).toThrow("pool 't4' has no MIG layout to reconfigure (it is time-slicing).");
+    expect(() => new GpuPoolHandle(resolveGpuPool({ name: 't4', gpu: 'T4', timeSlicing: { replicas: 2 } })).reconfigurationScript()).toThrow("'reconfigurationScript' needs a MIG layout to reconfigure; the pool is time-slicing (got \"time-slicing\"). Fix: call it on a MigNodePool");
   });
 });
