@@ -129,6 +129,27 @@ export interface ResolvedEtcdCluster {
 
 export const quorumOf = (n: number): number => Math.floor(n / 2) + 1;
 
+/**
+ * Hours between two runs of a simple schedule, cron (`0 *\/6 * * *`, `30 3 * * *`, `30 3 * * 0`) or systemd
+ * OnCalendar (`*-*-* 00/6:00:00`, `daily`, `Sun *-*-* 03:30:00`); undefined when the schedule is not that simple.
+ */
+export function schedulePeriodHours(schedule: string): number | undefined {
+  const named: Record<string, number> = { '@hourly': 1, hourly: 1, '@daily': 24, '@midnight': 24, daily: 24, '@weekly': 168, weekly: 168 };
+  if (named[schedule] !== undefined) return named[schedule];
+  const cron = schedule.trim().split(/\s+/);
+  if (cron.length === 5 && /^\d+$/.test(cron[0]) && cron[2] === '*' && cron[3] === '*') {
+    const [, hour, , , dow] = cron;
+    if (dow !== '*') return /^\d$/.test(dow) ? 168 : undefined;
+    const step = /^\*\/(\d+)$/.exec(hour);
+    if (step) return Number(step[1]);
+    if (/^\d+(,\d+)*$/.test(hour)) return 24 / hour.split(',').length;
+    return undefined;
+  }
+  const calendar = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+)?\*-\*-\*\s+(\d{1,2})(?:\/(\d+))?:\d{2}(?::\d{2})?$/.exec(schedule.trim());
+  if (calendar) return calendar[1] ? 168 : calendar[3] ? Number(calendar[3]) : 24;
+  return undefined;
+}
+
 /** Flags gpuplane renders from typed options; passing them through extraFlags is refused. */
 const MANAGED = new Set([
   'name', 'data-dir', 'listen-peer-urls', 'listen-client-urls', 'initial-advertise-peer-urls', 'advertise-client-urls', 'initial-cluster',
@@ -238,13 +259,22 @@ export function resolveEtcdCluster(
     }
   }
 
+  const backupSchedule = o.backup?.schedule ?? (mode === 'hosts' ? '*-*-* 00/6:00:00' : '0 */6 * * *');
+  const period = schedulePeriodHours(backupSchedule);
   const backup: Required<EtcdBackupOptions> = {
-    schedule: o.backup?.schedule ?? (mode === 'hosts' ? '*-*-* 00/6:00:00' : '0 */6 * * *'),
+    schedule: backupSchedule,
     retain: o.backup?.retain ?? 14,
     dir: o.backup?.dir ?? '/var/backups/etcd',
-    maxAgeHours: o.backup?.maxAgeHours ?? 13,
+    // Two missed runs: 13 hours at the default six-hourly schedule.
+    maxAgeHours: o.backup?.maxAgeHours ?? (period !== undefined ? 2 * period + 1 : 13),
     textfileDir: o.backup?.textfileDir ?? '/var/lib/node_exporter/textfile_collector',
   };
+  if (period !== undefined) {
+    p.check(backup.maxAgeHours > period, {
+      field: 'backup.maxAgeHours', message: `must exceed the ${period} hours between two backups of the schedule "${backupSchedule}", or the backup alert fires between every two runs`,
+      value: backup.maxAgeHours, allowed: `> ${period}`, fix: `omit it for ${2 * period + 1} (two missed runs)`,
+    });
+  }
   if (mode === 'kubernetes') {
     for (const [field, value] of [['backup.schedule', o.backup?.schedule], ['defrag.schedule', o.defrag?.schedule]] as const) {
       const wrong = value === undefined ? undefined : cronProblem(value);

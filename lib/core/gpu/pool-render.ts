@@ -56,9 +56,13 @@ function karpenterNodePool(r: ResolvedGpuPool, k: KarpenterOptions): KubeObject 
 /** Resolves a pool and renders what it owns: the Karpenter NodePool when asked for. */
 export function renderGpuPool(o: GpuPoolRenderOptions): GpuPoolRender {
   const resolved = resolveGpuPool(o);
+  const warnings = [...resolved.warnings];
+  if (o.karpenter?.capacityTypes?.includes('spot')) {
+    warnings.push(`GPU pool '${o.name}': spot capacity for GPU nodes: a reclaim gives two minutes of notice, shorter than most model loads, and the replacement pod downloads and loads the model again. Keep inference on on-demand or reserved capacity.`);
+  }
   const objects = (o.karpenter ? [karpenterNodePool(resolved, o.karpenter)] : []).map((x) => canonicalize(x));
   assertValidObjects(`GPU pool '${o.name}'`, objects);
-  return { resolved, objects };
+  return { resolved: { ...resolved, warnings }, objects };
 }
 
 /** The typed handle a pool hands to workloads, plus its operations. */

@@ -171,6 +171,11 @@ export function resolveGpuPool(o: GpuPoolOptions): ResolvedGpuPool {
     p.add({ field: 'mig', message: `is not available on the ${gpu.id}; MIG needs A100, A30, H100, H200, GH200, B200 or GB200`, value: o.gpu, fix: 'use timeSlicing or mps on this GPU, or a MIG-capable GPU' });
   }
   const taints = o.taints ?? [DEFAULT_GPU_TAINT];
+  for (const key of Object.keys(o.labels ?? {})) {
+    p.check(![POOL_LABEL, 'nvidia.com/device-plugin.config', 'nvidia.com/mig.config'].includes(key), {
+      field: `labels[${JSON.stringify(key)}]`, message: 'is a node label gpuplane sets from the pool (the device plugin, the MIG manager and the placements read it)', value: o.labels![key], fix: 'use a label key of your own',
+    });
+  }
   p.throwIfAny(subject);
 
   const g = gpu!;
@@ -236,6 +241,9 @@ export function resolveGpuPool(o: GpuPoolOptions): ResolvedGpuPool {
 
   if (kind === 'time-slicing' && o.workloads?.productionInference) {
     warnings.push(`${subject}: time-slicing gives no memory isolation: one pod can take the memory the others need and a CUDA fault can take them all down. For production inference with SLAs use MIG${g.migCapable ? ` (the ${g.id} supports it)` : ' on a MIG-capable GPU'}.`);
+  }
+  if (taints.length === 0) {
+    warnings.push(`${subject}: no taint on the GPU nodes, so any pod may land there and take the CPU and memory GPU workloads need. Keep the default nvidia.com/gpu taint unless the nodes are dedicated some other way.`);
   }
   if (kind === 'mps' && (o.workloads?.teams ?? 1) > 1) {
     warnings.push(`${subject}: MPS assumes trusted clients of one team: memory limits are enforced by CUDA, not hardware, and one fatal error kills every client on the GPU. Give each team its own GPUs or use MIG.`);

@@ -2,6 +2,7 @@ import { Problem, ProblemCollector } from '../errors';
 import { GpuSpec, lookupGpu } from '../catalog/gpus';
 import { lookupModel, ModelSpec, Quantization, QUANTIZATIONS } from '../catalog/models';
 import { isPinnedImage, parseQuantity } from '../kube';
+import { durationSeconds } from '../options/formats';
 import { checkOptions } from '../options/schema';
 import { GPU_MEMORY_UTILIZATION_REASON, HF_TOKEN_ENV_VARS, MAX_GPU_MEMORY_UTILIZATION, UNPINNED_IMAGE_REASON } from '../validate/production';
 import { estimateVllmMemory, weightsGiB } from './estimator';
@@ -48,6 +49,24 @@ export function hostMemoryGiB(parameters: number): number {
   if (parameters <= 80e9) return 64;
   return Math.ceil((64 * parameters) / 70e9 / 16) * 16;
 }
+
+/**
+ * The least host memory the articles' table allows for a model (8B 16Gi, 13B 24Gi, 70B 48Gi: the bottom of each
+ * range): vLLM stages the weights through host memory while loading, and a limit below this is OOMKilled on start.
+ */
+export function minHostMemoryGiB(parameters: number): number {
+  if (parameters <= 9e9) return 16;
+  if (parameters <= 15e9) return 24;
+  if (parameters <= 40e9) return 32;
+  if (parameters <= 80e9) return 48;
+  return Math.ceil((48 * parameters) / 70e9);
+}
+
+/** Namespaces Kubernetes owns: gpuplane must never render (and so own, and delete) them. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Label keys gpuplane sets on every object; user labels must not replace them (selectors depend on them). */
+const MANAGED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version'];
 
 /** Seconds to download (when downloading) and load the weights and compile; the startup budget is derived from it. */
 export function estimateLoadSeconds(weightsGiB: number, opts: { download: boolean; downloadMiBps: number; enforceEager: boolean }): number {
@@ -267,6 +286,9 @@ function resolveResources(o: VllmServiceOptions, model: ModelSpec | undefined, t
   p.check(!(tp === 1 && o.shmSize !== undefined), { field: 'shmSize', message: 'does nothing at tensorParallelSize 1 (/dev/shm is mounted for NCCL between ranks only)', value: o.shmSize, fix: 'drop shmSize' });
   const shmSize = tp > 1 ? o.shmSize ?? '16Gi' : undefined;
   const shmGiB = shmSize ? parseQuantity(shmSize)! / GIB : 0;
+  if (shmSize) {
+    p.check(shmGiB >= 1, { field: 'shmSize', message: 'must be at least 1Gi: NCCL and vLLM\'s custom all-reduce keep their buffers between ranks in /dev/shm', value: shmSize, fix: 'omit it for 16Gi' });
+  }
   const hostGiB = model ? hostMemoryGiB(model.parameters) : 24;
   const memoryRequest = res.requests?.memory ?? `${Math.ceil(hostGiB + shmGiB)}Gi`;
   const memRequestBytes = parseQuantity(memoryRequest)!;
@@ -274,6 +296,14 @@ function resolveResources(o: VllmServiceOptions, model: ModelSpec | undefined, t
   p.check(parseQuantity(memoryLimit)! >= memRequestBytes, {
     field: 'resources.limits.memory', message: `must be a quantity at least the memory request (${memoryRequest})`, value: memoryLimit, fix: 'omit it for 30% above the request',
   });
+  if (model && (res.limits?.memory !== undefined || res.requests?.memory !== undefined)) {
+    const min = minHostMemoryGiB(model.parameters);
+    const field = res.limits?.memory !== undefined ? 'resources.limits.memory' : 'resources.requests.memory';
+    p.check(parseQuantity(memoryLimit)! >= min * GIB, {
+      field, message: `must allow at least ${min}Gi of host memory for ${model.id}: vLLM stages the weights through host memory while loading, and the container is OOMKilled (exit 137) on start below that`,
+      value: field === 'resources.limits.memory' ? memoryLimit : memoryRequest, fix: 'omit resources for the sized defaults, or raise it',
+    });
+  }
   if (shmSize && res.requests?.memory !== undefined) {
     p.check(memRequestBytes >= (shmGiB + 8) * GIB, {
       field: 'resources.requests.memory', message: `must include the ${shmSize} /dev/shm (memory-backed, charged to the container) plus the process itself`, value: memoryRequest,
@@ -301,7 +331,14 @@ function resolveSurroundings(o: VllmServiceOptions, p: ProblemCollector, warning
   p.check(!(networkPolicy.enabled === false && (n.allowedNamespaces || n.allowedPodLabels)), {
     field: 'networkPolicy', message: 'lists allowed callers but is switched off, so nothing restricts callers', value: o.networkPolicy, fix: 'drop enabled: false, or the allowed callers',
   });
+  p.check(n.allowedNamespaces === undefined || n.allowedNamespaces.length > 0, {
+    field: 'networkPolicy.allowedNamespaces', message: 'must not be empty: an ingress rule with no sources admits every caller', value: n.allowedNamespaces,
+    fix: "list the namespaces allowed to call, or omit it for the service's own namespace",
+  });
   const istio = o.istio ? { mode: o.istio.mode, timeout: o.istio.timeout ?? '300s' } : undefined;
+  if (istio?.mode === 'tuned' && (durationSeconds(istio.timeout) ?? 300) < 60) {
+    warnings.push(`'istio.timeout' ${istio.timeout} cuts long generations: a streamed answer of a few thousand tokens takes minutes. Use 300s unless every request is short.`);
+  }
   return { monitoring, networkPolicy, istio };
 }
 
@@ -340,6 +377,23 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     p.check(o.namespaceGpuQuota >= tp * scaling.minReplicas, {
       field: 'namespaceGpuQuota', message: `must be an integer of at least the GPUs the minimum replicas need (${tp * scaling.minReplicas})`, value: o.namespaceGpuQuota, fix: `raise it to ${tp * scaling.maxPossibleReplicas} to allow full scale-out`,
     });
+  }
+  if (startup.downloadModel === false) {
+    p.check(modelCache.mode === 'shared' && modelCache.existingClaimName !== undefined, {
+      field: 'downloadModel', message: `is false, but the ${modelCache.mode === 'perReplica' ? 'per-replica cache is a new empty volume for every pod' : 'cache is a new empty claim gpuplane creates'}: the pod runs offline and can never load the model`,
+      value: false, fix: "mount a cache something filled with modelCache: { mode: 'shared', existingClaimName }, or let the pods download (downloadModel: true)",
+    });
+  }
+  if (o.createNamespace) {
+    p.check(!SYSTEM_NAMESPACES.includes(namespace), { field: 'createNamespace', message: `would make gpuplane own the '${namespace}' namespace, which Kubernetes manages (deleting the app would delete it)`, value: true, fix: 'use a namespace of your own, or drop createNamespace' });
+  }
+  for (const key of Object.keys(o.labels ?? {})) {
+    p.check(!MANAGED_LABELS.includes(key), { field: `labels[${JSON.stringify(key)}]`, message: 'is a label gpuplane sets on every object (selectors and the monitoring rely on it)', value: o.labels![key], fix: 'use a label key of your own, e.g. "example.com/team"' });
+  }
+  if (scaling.minReplicas < 2) {
+    warnings.push(
+      `VllmService '${o.name}' runs ${scaling.autoscaling ? 'at least ' : ''}one replica: every pod failure, node drain or rollout is an outage, and its PodDisruptionBudget (minAvailable 1) blocks node drains until you scale it up. Run 2 or more for production.`,
+    );
   }
   if (shape.placement?.memoryShared) {
     warnings.push(

@@ -44,6 +44,12 @@ describe('VllmService options are checked at run time as strictly as their types
     [{ shmSize: '32Gi' }, "'shmSize' does nothing at tensorParallelSize 1"],
     [{ modelCache: { mode: 'perReplica', accessMode: 'ReadWriteMany' } }, "'modelCache.accessMode' does nothing with mode 'perReplica'"],
     [{ networkPolicy: { enabled: false, allowedNamespaces: ['web'] } }, "'networkPolicy' lists allowed callers but is switched off"],
+    [{ networkPolicy: { allowedNamespaces: [] } }, "'networkPolicy.allowedNamespaces' must not be empty: an ingress rule with no sources admits every caller"],
+    [{ downloadModel: false }, "'downloadModel' is false, but the per-replica cache is a new empty volume for every pod: the pod runs offline and can never load the model"],
+    [{ createNamespace: true }, "'createNamespace' would make gpuplane own the 'default' namespace"],
+    [{ labels: { 'app.kubernetes.io/name': 'x' } }, "'labels[\"app.kubernetes.io/name\"]' is a label gpuplane sets on every object"],
+    [{ model: 'llama-3.1-70b', tensorParallelSize: 4, resources: { limits: { memory: '32Gi' } } }, "'resources.limits.memory' must allow at least 48Gi of host memory for llama-3.1-70b: vLLM stages the weights through host memory while loading"],
+    [{ model: 'llama-3.1-70b', tensorParallelSize: 4, shmSize: '64Mi' }, "'shmSize' must be at least 1Gi"],
   ])('wrong values: %j', (o, expected) => {
     expect(problemsOf(o)).toContain(expected);
   });
@@ -125,7 +131,7 @@ describe('shared GPUs: every pod fits its share', () => {
     const r = resolveVllmService({ name: 'small', model: 'qwen3-0.6b', placement: ts.slice(), maxModelLen: 4096, autoscaling: false, replicas: 1 });
     expect(r.gpuMemoryUtilization).toBe(0.22);
     expect(r.memory.breakdown.budgetGiB).toBeCloseTo(14.6 * 0.22, 2);
-    expect(r.warnings[0]).toMatch(/time-sliced units of pool 't4'.*For SLAs use MIG or whole GPUs/);
+    expect(r.warnings).toEqual([expect.stringMatching(/runs one replica: every pod failure/), expect.stringMatching(/time-sliced units of pool 't4'.*For SLAs use MIG or whole GPUs/)]);
   });
 
   test('fails if a model does not fit its share, with the share in the message', () => {

@@ -181,7 +181,7 @@ describe('renderVllmService: options', () => {
   });
 
   test('no download: no hub egress, offline mode', () => {
-    const { objects } = renderVllmService({ ...base, downloadModel: false });
+    const { objects } = renderVllmService({ ...base, downloadModel: false, modelCache: { mode: 'shared', accessMode: 'ReadWriteMany', existingClaimName: 'models' } });
     expect(find(objects, 'NetworkPolicy').spec.egress).toHaveLength(1);
     expect(vllmContainer(find(objects, 'Deployment')).env).toContainEqual({ name: 'HF_HUB_OFFLINE', value: '1' });
   });
