@@ -1,4 +1,4 @@
-import { AlertRule } from '../vllm/monitoring';
+import { AlertRule } from '../monitoring';
 import { ResolvedEtcdCluster } from './options';
 
 export interface EtcdAlertOptions {
@@ -41,7 +41,7 @@ export function etcdAlertRules(r: ResolvedEtcdCluster, o: EtcdAlertOptions): Ale
     { alert: 'EtcdProposalsFailing', expr: `sum(increase(etcd_server_proposals_failed_total{${sel}}[15m])) > 0`, labels: { severity: 'warning' }, annotations: { summary: 'etcd proposals are failing', description: '{{ $value }} failed proposals in 15 minutes: leader elections or a lost quorum.' } },
     { alert: 'EtcdNoLeader', expr: `max by (instance) (etcd_server_has_leader{${sel}}) == 0`, for: '1m', labels: { severity: 'critical' }, annotations: { summary: 'etcd member {{ $labels.instance }} has no leader', description: 'The member cannot serve writes: the cluster may have lost quorum.' } },
     { alert: 'EtcdMembersDown', expr: `count(up{${sel}} == 0) > 0 or (${r.members.length} - count(up{${sel}} == 1)) > 0`, for: '3m', labels: { severity: 'critical' }, annotations: { summary: 'etcd members down', description: `{{ $value }} of ${r.members.length} members unreachable; the cluster tolerates ${r.faultTolerance}.` } },
-    { alert: 'EtcdBackupTooOld', expr: backupExpr, for: '15m', labels: { severity: 'critical' }, annotations: { summary: 'No etcd backup of ${r.name} for more than ${r.backup.maxAgeHours} hours', description: 'The backup job has not produced a verified snapshot: a restore would lose everything since the last one.' } },
+    { alert: 'EtcdBackupTooOld', expr: backupExpr, for: '15m', labels: { severity: 'critical' }, annotations: { summary: `No etcd backup of ${r.name} for more than ${r.backup.maxAgeHours} hours`, description: 'The backup job has not produced a verified snapshot: a restore would lose everything since the last one.' } },
     { alert: 'EtcdCertificateExpiringSoon', expr: cert, labels: { severity: 'warning' }, annotations: { summary: 'An etcd certificate expires within 30 days', description: 'When etcd certificates expire every API server loses its datastore at once. Renew and roll the members now (kubeadm does not rotate external etcd certificates).' } },
   ];
 }

@@ -1,4 +1,4 @@
-import { AlertRule } from '../vllm/monitoring';
+import { AlertRule } from '../monitoring';
 
 /** One line of a dcgm-exporter metrics CSV: DCGM field, Prometheus type, help. */
 export interface DcgmCounter {
