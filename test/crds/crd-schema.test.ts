@@ -42,8 +42,19 @@ describe('CRD structural-schema validator', () => {
     expect(validateAgainstCrd({ ...release, spec: { ...release.spec, install: { remediation: { retries: 3, strategy: 'rollback' } } } }).errors).toEqual(['spec.install.remediation.strategy: unknown field (the API server prunes it)']);
   });
 
-  test('lists the CEL rules it does not evaluate, on the nodes the object has', () => {
-    const { unchecked } = validateAgainstCrd(nodePool({}));
-    expect(unchecked).toContain('spec.template.spec.requirements[0].key: self != "kubernetes.io/hostname"');
+  test.each<[string, Record<string, unknown>, string]>([
+    ['a requirement In without values', { template: { spec: { nodeClassRef: { group: 'g', kind: 'k', name: 'n' }, requirements: [{ key: 'a', operator: 'In', values: [] }] } } }, "requirements with operator 'In' must have a value defined"],
+    ['Gte with a non-integer value', { template: { spec: { nodeClassRef: { group: 'g', kind: 'k', name: 'n' }, requirements: [{ key: 'a', operator: 'Gte', values: ['x'] }] } } }, "operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value"],
+    ['a restricted label', { template: { metadata: { labels: { 'kubernetes.io/hostname': 'x' } }, spec: { nodeClassRef: { group: 'g', kind: 'k', name: 'n' }, requirements: [] } } }, 'label "kubernetes.io/hostname" is restricted'],
+    ['an empty nodeClassRef name', { template: { spec: { nodeClassRef: { group: 'g', kind: 'k', name: '' }, requirements: [] } } }, 'name may not be empty'],
+    ['a budget schedule without duration', { disruption: { consolidateAfter: '1m', budgets: [{ nodes: '1', schedule: '@daily' }] } }, "'schedule' must be set with 'duration'"],
+  ])('evaluates the CEL rule refusing %s', (_name, spec, error) => {
+    expect(validateAgainstCrd(nodePool(spec)).errors.join('\n')).toContain(error);
+  });
+
+  test('Gte with an integer value passes the CEL rules; transition rules (oldSelf) are not run on create', () => {
+    const { errors, unchecked } = validateAgainstCrd(nodePool({ template: { spec: { nodeClassRef: { group: 'g', kind: 'k', name: 'n' }, requirements: [{ key: 'karpenter.k8s.aws/instance-gpu-count', operator: 'Gte', values: ['8'] }] } } }));
+    expect(errors).toEqual([]);
+    expect(unchecked).toEqual([]);
   });
 });

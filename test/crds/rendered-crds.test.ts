@@ -41,7 +41,6 @@ function fixtures(): [string, KubeObject][] {
 
 describe('rendered custom resources against the real CRDs', () => {
   const cases = [...examples(), ...fixtures()];
-  const unchecked = new Map<string, Set<string>>();
 
   test('every custom resource kind gpuplane renders has a CRD in the reference', () => {
     const kinds = [...new Set(cases.map(([, o]) => `${o.apiVersion} ${o.kind}`))].sort();
@@ -55,15 +54,8 @@ describe('rendered custom resources against the real CRDs', () => {
 
   test.each(cases)('%s', (_label, object) => {
     const verdict = validateAgainstCrd(object);
-    const kind = `${object.apiVersion} ${object.kind}`;
-    const set = unchecked.get(kind) ?? new Set<string>();
-    verdict.unchecked.forEach((r) => set.add(r.replace(/\[\d+\]/g, '[*]')));
-    unchecked.set(kind, set);
     expect(verdict.errors).toEqual([]);
-  });
-
-  afterAll(() => {
-    const lines = [...unchecked].filter(([, s]) => s.size > 0).map(([k, s]) => `${k}:\n${[...s].sort().map((r) => `  ${r}`).join('\n')}`);
-    if (lines.length > 0 && process.env.GPUPLANE_LIST_CEL) process.stdout.write(`CEL rules not evaluated (x-kubernetes-validations):\n${lines.join('\n')}\n`);
+    // Every CEL rule these objects reach is evaluated (the table in crd-schema.ts); a new one shows up here.
+    expect(verdict.unchecked).toEqual([]);
   });
 });

@@ -13,8 +13,9 @@ import { referencePath } from './reference';
  * - `x-kubernetes-preserve-unknown-fields` (anything below is kept) and `x-kubernetes-embedded-resource`,
  * - unknown fields, which the API server prunes silently (or refuses with strict field validation): reported as
  *   errors, since a pruned field is a setting that never takes effect.
- * CEL rules (`x-kubernetes-validations`) are not evaluated: each rule on a node the object has is returned in
- * `unchecked`, so tests can list them. `format` is not checked (the API server checks only a few, leniently).
+ * CEL rules (`x-kubernetes-validations`): the ones gpuplane's objects reach are evaluated from a table of their exact
+ * text (see CEL); transition rules (`oldSelf`) are skipped, as on create; any other rule on a node the object has is
+ * returned in `unchecked`, so tests can list them. `format` is not checked (the API server checks only a few, leniently).
  */
 
 type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,7 +31,7 @@ export interface CrdVersion {
 export interface CrdVerdict {
   /** `spec.disruption: must have required property 'consolidateAfter'`, `spec.foo: unknown field (pruned)`. */
   readonly errors: string[];
-  /** CEL rules on nodes the object has, as `path: rule`, not evaluated. */
+  /** CEL rules on nodes the object has that the table does not know, as `path: rule`, not evaluated. */
   readonly unchecked: string[];
 }
 
@@ -175,14 +176,64 @@ function message(e: ErrorObject): string {
   }
 }
 
-function celRules(s: Schema, value: unknown, path: string, out: string[]): void {
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const has = (o: Any, k: string) => o !== null && typeof o === 'object' && o[k] !== undefined;
+const domain = (key: string) => /^([^/]+)/.exec(key)?.[1] ?? '';
+const restrictedKarpenterKey = (k: string) => ['karpenter.sh/capacity-type', 'karpenter.sh/nodepool'].includes(k) || !domain(k).endsWith('karpenter.sh');
+const comparison = (op: string) => ['Gt', 'Lt', 'Gte', 'Lte'].includes(op);
+
+/** Go's time.ParseDuration, in milliseconds (undefined when it does not parse). */
+export function goDurationMs(text: string): number | undefined {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
+  const m = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/.exec(text);
+  if (!m) return text === '0' ? 0 : undefined;
+  let total = 0;
+  for (const [, n, , u] of text.matchAll(/(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g) as Any) total += Number(n) * units[u];
+  return text.startsWith('-') ? -total : total;
+}
+
+/**
+ * The CEL rules of the reference CRDs that gpuplane's objects reach, evaluated by hand (exact rule text -> check).
+ * Transition rules (those naming `oldSelf`) never run on create, so they are skipped; any other rule is listed as
+ * unchecked.
+ */
+const CEL: Record<string, (self: Any) => boolean> = {
+  // KEDA ScaledObject
+  '!has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)': (s) => !has(s, 'minReplicaCount') || s.minReplicaCount <= (has(s, 'maxReplicaCount') ? s.maxReplicaCount : 100),
+  // Istio VirtualService
+  "duration(self) >= duration('1ms')": (s) => (goDurationMs(s) ?? -1) >= 1,
+  // Flux HelmRelease
+  '(has(self.chart) && !has(self.chartRef)) || (!has(self.chart) && has(self.chartRef))': (s) => has(s, 'chart') !== has(s, 'chartRef'),
+  // Karpenter NodePool
+  'self.all(x, has(x.schedule) == has(x.duration))': (s) => s.every((x: Any) => has(x, 'schedule') === has(x, 'duration')),
+  'self.all(x, x in ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"] || !x.find("^([^/]+)").endsWith("karpenter.sh"))': (s) => Object.keys(s).every(restrictedKarpenterKey),
+  'self.all(x, x != "karpenter.sh/nodepool")': (s) => Object.keys(s).every((k) => k !== 'karpenter.sh/nodepool'),
+  'self.all(x, x != "kubernetes.io/hostname")': (s) => Object.keys(s).every((k) => k !== 'kubernetes.io/hostname'),
+  'self in ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"] || !self.find("^([^/]+)").endsWith("karpenter.sh")': (s) => restrictedKarpenterKey(s),
+  'self != "karpenter.sh/nodepool"': (s) => s !== 'karpenter.sh/nodepool',
+  'self != "kubernetes.io/hostname"': (s) => s !== 'kubernetes.io/hostname',
+  "self != ''": (s) => s !== '',
+  "self.all(x, x.operator == 'In' ? x.values.size() != 0 : true)": (s) => s.every((x: Any) => (x.operator === 'In' ? (x.values ?? []).length !== 0 : true)),
+  "self.all(x, (x.operator == 'Gt' || x.operator == 'Lt' || x.operator == 'Gte' || x.operator == 'Lte') ? (x.values.size() == 1 && int(x.values[0]) >= 0) : true)": (s) => s.every((x: Any) => (comparison(x.operator) ? (x.values ?? []).length === 1 && /^[-+]?\d+$/.test(x.values[0]) && Number(x.values[0]) >= 0 : true)),
+  "self.all(x, (x.operator == 'In' && has(x.minValues)) ? x.values.size() >= x.minValues : true)": (s) => s.every((x: Any) => (x.operator === 'In' && has(x, 'minValues') ? (x.values ?? []).length >= x.minValues : true)),
+  '!has(self.replicas) || !has(self.weight)': (s) => !has(s, 'replicas') || !has(s, 'weight'),
+  "!has(self.replicas) || (!has(self.limits) || size(self.limits) == 0 || (size(self.limits) == 1 && 'nodes' in self.limits))": (s) => !has(s, 'replicas') || !has(s, 'limits') || Object.keys(s.limits).length === 0 || (Object.keys(s.limits).length === 1 && 'nodes' in s.limits),
+};
+
+function celRules(s: Schema, value: unknown, path: string, errors: string[], unchecked: string[]): void {
   if (value === undefined || value === null) return;
-  for (const r of s['x-kubernetes-validations'] ?? []) out.push(`${path || '(root)'}: ${r.rule}`);
-  if (Array.isArray(value) && s.items) value.forEach((v, i) => celRules(s.items, v, `${path}[${i}]`, out));
+  const at = path || '(root)';
+  for (const r of s['x-kubernetes-validations'] ?? []) {
+    if (/\boldSelf\b/.test(r.rule)) continue; // transition rule: not evaluated on create
+    const check = CEL[r.rule];
+    if (!check) unchecked.push(`${at}: ${r.rule}`);
+    else if (!check(value)) errors.push(`${at}: ${r.message ?? `failed rule ${r.rule}`} (CEL: ${r.rule})`);
+  }
+  if (Array.isArray(value) && s.items) value.forEach((v, i) => celRules(s.items, v, `${path}[${i}]`, errors, unchecked));
   else if (typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       const sub = s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
-      if (sub) celRules(sub, v, path ? `${path}.${k}` : k, out);
+      if (sub) celRules(sub, v, path ? `${path}.${k}` : k, errors, unchecked);
     }
   }
 }
@@ -195,6 +246,7 @@ export function validateAgainstCrd(object: { readonly apiVersion: string; readon
   const validate = validatorOf(crd);
   const errors = validate(copy) ? [] : [...new Set((validate.errors ?? []).map(message))];
   const unchecked: string[] = [];
-  celRules(crd.schema, copy, '', unchecked);
+  // CEL rules run only on objects that pass the schema (as in the API server, which skips them on type errors).
+  if (errors.length === 0) celRules(crd.schema, copy, '', errors, unchecked);
   return { errors, unchecked };
 }
