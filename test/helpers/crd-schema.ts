@@ -11,6 +11,7 @@ import { referencePath } from './reference';
  * - types, enums, patterns, required, minimum/maximum, min/maxLength, min/maxItems, min/maxProperties,
  * - `x-kubernetes-int-or-string` (an integer or a string), `nullable`,
  * - `x-kubernetes-preserve-unknown-fields` (anything below is kept) and `x-kubernetes-embedded-resource`,
+ * - `x-kubernetes-list-type: set` (no duplicates; `map` lists are not checked for duplicate keys),
  * - unknown fields, which the API server prunes silently (or refuses with strict field validation): reported as
  *   errors, since a pruned field is a setting that never takes effect.
  * CEL rules (`x-kubernetes-validations`): the ones gpuplane's objects reach are evaluated from a table of their exact
@@ -118,6 +119,8 @@ export function toJsonSchema(s: Schema, root = true): Schema {
     out.additionalProperties = false;
   }
   if (s.items) out.items = toJsonSchema(s.items, false);
+  // A `set` list refuses duplicates (the API server's "Duplicate value"); `map` lists are not checked for key uniqueness.
+  if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     // Value validations only (structural schemas forbid types and properties under them).
     if (Array.isArray(s[key])) {
@@ -203,6 +206,10 @@ const CEL: Record<string, (self: Any) => boolean> = {
   // Istio VirtualService
   "duration(self) >= duration('1ms')": (s) => (goDurationMs(s) ?? -1) >= 1,
   // Flux HelmRelease
+  "!has(self.retryInterval) || self.name != 'RemediateOnFailure'": (s) => !has(s, 'retryInterval') || s.name !== 'RemediateOnFailure',
+  "!has(self.retryInterval) || self.name == 'RetryOnFailure'": (s) => !has(s, 'retryInterval') || s.name === 'RetryOnFailure',
+  'has(self.configMapRef) || has(self.secretRef)': (s) => has(s, 'configMapRef') || has(s, 'secretRef'),
+  '!has(self.configMapRef) || !has(self.secretRef)': (s) => !has(s, 'configMapRef') || !has(s, 'secretRef'),
   '(has(self.chart) && !has(self.chartRef)) || (!has(self.chart) && has(self.chartRef))': (s) => has(s, 'chart') !== has(s, 'chartRef'),
   // Karpenter NodePool
   'self.all(x, has(x.schedule) == has(x.duration))': (s) => s.every((x: Any) => has(x, 'schedule') === has(x, 'duration')),
