@@ -1,6 +1,8 @@
 import { KubeObject } from '../../lib/core/kube';
 import { renderEtcdKubernetes } from '../../lib/core/etcd/kubernetes';
 import { renderGpuPool } from '../../lib/core/gpu/pool-render';
+import { clusterPolicyFromValues } from '../../lib/core/operator/cluster-policy';
+import { OPERATOR_PLATFORMS } from '../../lib/core/operator/platforms';
 import { renderGpuOperatorStack } from '../../lib/core/operator/stack';
 import { renderVllmService } from '../../lib/core/vllm/render';
 import { buildApp } from '../../examples/main';
@@ -35,6 +37,8 @@ function fixtures(): [string, KubeObject][] {
     ...named('keda', renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', autoscaling: { mode: 'keda', minReplicas: 2, maxReplicas: 6, targetRequestsWaiting: 3 }, monitoring: { labels: { release: 'kps' }, interval: '15s' } } as never).objects),
     ...named('istio tuned', renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', istio: { mode: 'tuned', timeout: '600s' } }).objects),
     ...named('istio bypass', renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', istio: { mode: 'bypass' } }).objects),
+    // The ClusterPolicy the chart renders from gpuplane's values, per platform, with every kind of pool.
+    ...OPERATOR_PLATFORMS.map((platform): [string, KubeObject] => [`ClusterPolicy from the ${platform} values`, clusterPolicyFromValues(renderGpuOperatorStack({ platform, pools: [pool.resolved, migPool.resolved] }).values) as unknown as KubeObject]),
     ...named('etcd cert-manager', renderEtcdKubernetes({ name: 'etcd-a', version: '3.5.21', kubernetes: { namespace: 'etcd', storageClassName: 'fast', toolsImage: 'registry.example.com/etcd-tools:3.5.21', monitoringLabels: { release: 'kps' } } } as never).objects),
   ];
 }
