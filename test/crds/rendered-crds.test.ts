@@ -1,3 +1,7 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
 import { KubeObject } from '../../lib/core/kube';
 import { renderEtcdKubernetes } from '../../lib/core/etcd/kubernetes';
 import { renderGpuPool } from '../../lib/core/gpu/pool-render';
@@ -16,9 +20,13 @@ import { crdFor, validateAgainstCrd } from '../helpers/crd-schema';
 const BUILT_IN = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io)\/v\d+\w*)$/;
 const isCustom = (o: KubeObject) => !BUILT_IN.test(o.apiVersion);
 
+/** The examples as `cdk8s synth` writes them (dist/*.k8s.yaml), read back. */
 function examples(): [string, KubeObject][] {
-  const app = buildApp();
-  return app.charts.flatMap((chart) => (chart.toJson() as KubeObject[]).filter((o) => o && isCustom(o)).map((o): [string, KubeObject] => [`${chart.node.id}: ${o.kind}/${o.metadata.name}`, o]));
+  const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-crds-'));
+  buildApp(outdir).synth();
+  return readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort().flatMap((file) =>
+    parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJSON() as KubeObject).filter((o) => o && isCustom(o))
+      .map((o): [string, KubeObject] => [`${file}: ${o.kind}/${o.metadata.name}`, o]));
 }
 
 const karpenter = { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'gpu' }, instanceTypes: ['p5.48xlarge', 'p5e.48xlarge'] };

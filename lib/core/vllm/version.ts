@@ -36,8 +36,9 @@ export const VLLM_MILESTONES = {
   /** KV cache usage metric renamed from `vllm:gpu_cache_usage_perc` to `vllm:kv_cache_usage_perc`. */
   kvCacheUsageMetric: '0.10.0',
   /**
-   * `vllm:inter_token_latency_seconds` replaced `vllm:time_per_output_token_seconds` (hidden later, removed in
-   * #29330); the pinned 0.26 exports only the new name.
+   * `vllm:inter_token_latency_seconds` replaced `vllm:time_per_output_token_seconds` (vllm-project/vllm#24110:
+   * deprecated from 0.11, hidden in 0.12, removed by #32661); the pinned 0.26 exports only the new name, and every
+   * release before 0.11 has the old one.
    */
   interTokenLatencyMetric: '0.11.0',
   /** CUDA graph memory is estimated and subtracted before the KV cache is sized. */
