@@ -1,5 +1,7 @@
 import { KubeObject } from '../../lib/core/kube';
+import { renderEtcdHosts } from '../../lib/core/etcd/hosts';
 import { renderEtcdKubernetes } from '../../lib/core/etcd/kubernetes';
+import { etcdAlertRules } from '../../lib/core/etcd/monitoring';
 import { renderGpuOperatorStack } from '../../lib/core/operator/stack';
 import { renderVllmService } from '../../lib/core/vllm/render';
 import { describeWithBinary } from '../helpers/binaries';
@@ -314,6 +316,38 @@ describeWithBinary('promtool', 'prometheus', 'every shipped alert under promtool
     });
 
     test('each alert fires on its input with the rendered labels and annotations, and stays silent on the other', () => {
+      expect(promtoolTestRules(groups, tests(cases))).toMatch(/SUCCESS/);
+    });
+
+    test('a backup CronJob that never succeeded fires too (absent series)', () => {
+      const never: AlertCase = {
+        alert: 'EtcdBackupTooOld', fires: [s('kube_cronjob_status_last_successful_time', { namespace: 'etcd', cronjob: 'other-backup' }, '0+60x30')], at: '20m', labels: { ...cronjob, severity: 'critical' },
+        annotations: cases.find((c) => c.alert === 'EtcdBackupTooOld')!.annotations,
+        silent: [s('kube_cronjob_status_last_successful_time', cronjob, '0+60x30')],
+      };
+      expect(promtoolTestRules(groups, tests([never]))).toMatch(/SUCCESS/);
+    });
+  });
+
+  describe('etcd on hosts (textfile backup metric, x509 exporter)', () => {
+    const r = renderEtcdHosts({ name: 'etcd-prod', hosts: [1, 2, 3].map((i) => ({ name: `etcd-${i}`, address: `10.0.1.${10 + i}` })) } as Parameters<typeof renderEtcdHosts>[0]).resolved;
+    const groups = [{ name: 'etcd', rules: etcdAlertRules(r, { job: 'etcd', certificateSource: 'x509-exporter' }) }];
+    const cases: AlertCase[] = [
+      {
+        alert: 'EtcdBackupTooOld', fires: [s('etcd_backup_last_success_timestamp_seconds', { cluster: 'etcd-prod', instance: 'etcd-1' }, '0x900')], at: '14h', labels: { severity: 'critical' },
+        annotations: { summary: 'No etcd backup of etcd-prod for more than 13 hours', description: 'The backup job has not produced a verified snapshot: a restore would lose everything since the last one.' },
+        silent: [s('etcd_backup_last_success_timestamp_seconds', { cluster: 'etcd-prod', instance: 'etcd-1' }, '0+60x900')],
+      },
+      {
+        alert: 'EtcdCertificateExpiringSoon', fires: [s('x509_cert_not_after', { filepath: '/etc/etcd/pki/server.crt', instance: 'etcd-1' }, `${10 * 86400}x10`)], at: '5m', labels: { filepath: '/etc/etcd/pki/server.crt', instance: 'etcd-1', severity: 'warning' },
+        annotations: { summary: 'An etcd certificate expires within 30 days', description: 'When etcd certificates expire every API server loses its datastore at once. Renew and roll the members now (kubeadm does not rotate external etcd certificates).' },
+        silent: [s('x509_cert_not_after', { filepath: '/etc/etcd/pki/server.crt', instance: 'etcd-1' }, `${100 * 86400}x10`)],
+      },
+    ];
+
+    test('the alerts that differ from Kubernetes mode fire and stay silent; promtool check rules passes', () => {
+      expectCleanAnnotations(groups);
+      expect(promtoolCheckRules(groups)).toMatch(/SUCCESS/);
       expect(promtoolTestRules(groups, tests(cases))).toMatch(/SUCCESS/);
     });
   });
