@@ -11,7 +11,7 @@ import { referencePath } from './reference';
  * - types, enums, patterns, required, minimum/maximum, min/maxLength, min/maxItems, min/maxProperties,
  * - `x-kubernetes-int-or-string` (an integer or a string), `nullable`,
  * - `x-kubernetes-preserve-unknown-fields` (anything below is kept) and `x-kubernetes-embedded-resource`,
- * - `x-kubernetes-list-type: set` (no duplicates; `map` lists are not checked for duplicate keys),
+ * - `x-kubernetes-list-type`: `set` lists without duplicates, `map` lists without two items of the same keys,
  * - unknown fields, which the API server prunes silently (or refuses with strict field validation): reported as
  *   errors, since a pruned field is a setting that never takes effect.
  * CEL rules (`x-kubernetes-validations`): the ones gpuplane's objects reach are evaluated from a table of their exact
@@ -119,7 +119,7 @@ export function toJsonSchema(s: Schema, root = true): Schema {
     out.additionalProperties = false;
   }
   if (s.items) out.items = toJsonSchema(s.items, false);
-  // A `set` list refuses duplicates (the API server's "Duplicate value"); `map` lists are not checked for key uniqueness.
+  // A `set` list refuses duplicates (the API server's "Duplicate value"); `map` lists are checked in celRules.
   if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     // Value validations only (structural schemas forbid types and properties under them).
@@ -235,6 +235,16 @@ function celRules(s: Schema, value: unknown, path: string, errors: string[], unc
     const check = CEL[r.rule];
     if (!check) unchecked.push(`${at}: ${r.rule}`);
     else if (!check(value)) errors.push(`${at}: ${r.message ?? `failed rule ${r.rule}`} (CEL: ${r.rule})`);
+  }
+  if (Array.isArray(value) && s['x-kubernetes-list-type'] === 'map') {
+    // A map list refuses two items with the same keys (the API server's "Duplicate value").
+    const keys: string[] = s['x-kubernetes-list-map-keys'] ?? [];
+    const seen = new Set<string>();
+    for (const item of value as Any[]) {
+      const k = JSON.stringify(keys.map((key) => item?.[key]));
+      if (seen.has(k)) errors.push(`${at}: duplicate entry for ${keys.map((key) => `${key}=${JSON.stringify(item?.[key])}`).join(', ')} (x-kubernetes-list-type: map)`);
+      seen.add(k);
+    }
   }
   if (Array.isArray(value) && s.items) value.forEach((v, i) => celRules(s.items, v, `${path}[${i}]`, errors, unchecked));
   else if (typeof value === 'object' && !Array.isArray(value)) {
