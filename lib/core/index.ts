@@ -7,7 +7,7 @@ export * from './vllm/estimator';
 export * from './vllm/options';
 export * from './vllm/render';
 export { vllmAlertRules } from './vllm/monitoring';
-export type { AlertRule } from './vllm/monitoring';
+export * from './monitoring';
 export { prometheusAdapterRule, ADAPTER_METRIC } from './vllm/autoscaling';
 export { VLLM_PORT, VLLM_PORT_NAME } from './vllm/labels';
 export * from './validate';

@@ -77,6 +77,24 @@ describe('gpuplane-check', () => {
     }
   });
 
+  test('--closed over all the example files at once: objects of different files (apps) are not duplicates', () => {
+    // The EKS and GKE operator charts both render Namespace/gpu-operator, the operator's HelmRelease and so on: two
+    // apps for two clusters, as `gpuplane-check --closed dist/*.yaml` reads them.
+    const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-check-'));
+    buildApp(outdir).synth();
+    const names = readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort();
+    const files = Object.fromEntries(names.map((f) => [f, readFileSync(join(outdir, f), 'utf8')]));
+    const r = runMain(['--closed', ...names], files);
+    expect(r.out.filter((l) => l.includes('rendered twice'))).toEqual([]);
+    expect({ out: r.out, status: r.status }).toEqual({ out: [], status: 0 });
+  });
+
+  test('an object twice within one file is still rendered twice; the same object in two files is not', () => {
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: ml }\n';
+    expect(runMain(['a.yaml'], { 'a.yaml': `${cm}---\n${cm}` }).out).toEqual(['ConfigMap/ml/a: rendered twice in a.yaml']);
+    expect(runMain(['--closed', 'a.yaml', 'b.yaml'], { 'a.yaml': cm, 'b.yaml': cm }).out).toEqual([]);
+  });
+
   test.each<[string, string[], Record<string, string>, string]>([
     ['no input', [], {}, 'gpuplane-check: no manifest given'],
     ['an unknown option', ['--fix', 'a.yaml'], {}, 'gpuplane-check: unknown option --fix'],

@@ -13,7 +13,7 @@ describeWithBinary('promtool', 'prometheus', 'GPU health alert rules under promt
     `${metric}{${Object.entries({ ...gpu, ...extra }).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 
   test('promtool check rules accepts them', () => {
-    expect(promtoolCheckRules(rules)).toMatch(/SUCCESS: 8 rules found/);
+    expect(promtoolCheckRules(rules)).toMatch(/SUCCESS: 11 rules found/);
   });
 
   test('promtool test rules: XID errors warn, XID 48 (double-bit ECC) is critical', () => {

@@ -1,4 +1,4 @@
-import { AlertRule } from '../vllm/monitoring';
+import { AlertRule } from '../monitoring';
 import { ResolvedEtcdCluster } from './options';
 
 export interface EtcdAlertOptions {
@@ -14,7 +14,8 @@ export interface EtcdAlertOptions {
 
 /**
  * The articles' predictive thresholds, tighter than the etcd mixin's: WAL fsync p99 above 10 ms (25 ms critical),
- * backend commit p99 above 25 ms, more than one leader change an hour, peer round trip above 5 ms, database above
+ * backend commit p99 above 25 ms, more than one leader change an hour (critical above one a minute), leader heartbeat
+ * send failures, peer round trip above 5 ms, database above
  * 80% / 95% of the quota, fragmentation above 50%, failed proposals, no leader, members down, stale backups, and
  * certificates 30 days before expiry.
  */
@@ -34,6 +35,8 @@ export function etcdAlertRules(r: ResolvedEtcdCluster, o: EtcdAlertOptions): Ale
     { alert: 'EtcdWalFsyncCritical', expr: `${p99('etcd_disk_wal_fsync_duration_seconds')} > 0.025`, for: '5m', labels: { severity: 'critical' }, annotations: { summary: 'etcd WAL fsync p99 above 25 ms on {{ $labels.instance }}', description: 'p99 {{ $value | humanizeDuration }}: the leader risks missing heartbeats and elections follow. Move the member to a faster disk now.' } },
     { alert: 'EtcdBackendCommitSlow', expr: `${p99('etcd_disk_backend_commit_duration_seconds')} > 0.025`, for: '10m', labels: { severity: 'warning' }, annotations: { summary: 'etcd backend commit p99 above 25 ms on {{ $labels.instance }}', description: 'p99 {{ $value | humanizeDuration }}: bbolt commits are slow; the disk is saturated or the database fragmented.' } },
     { alert: 'EtcdFrequentLeaderChanges', expr: `sum(increase(etcd_server_leader_changes_seen_total{${sel}}[1h])) / count(etcd_server_leader_changes_seen_total{${sel}}) > 1`, labels: { severity: 'warning' }, annotations: { summary: 'etcd leader changed more than once in an hour', description: '{{ $value }} leader changes in the last hour: writes stall during every election. Check disk latency, CPU starvation and the network between members.' } },
+    { alert: 'EtcdLeaderChangesCritical', expr: `sum(increase(etcd_server_leader_changes_seen_total{${sel}}[5m])) / count(etcd_server_leader_changes_seen_total{${sel}}) > 5`, labels: { severity: 'critical' }, annotations: { summary: 'etcd leader changing more than once a minute', description: '{{ $value }} leader changes in the last 5 minutes: the cluster spends its time electing and writes keep failing. Find the member with slow disks or a bad link now (WAL fsync, peer round trip, heartbeat failures).' } },
+    { alert: 'EtcdHeartbeatSendFailures', expr: `sum by (instance) (increase(etcd_server_heartbeat_send_failures_total{${sel}}[15m])) > 5`, labels: { severity: 'warning' }, annotations: { summary: 'etcd leader {{ $labels.instance }} is failing to send heartbeats', description: '{{ $value }} heartbeat send failures in 15 minutes: the leader cannot reach its followers in time (usually a slow disk or an overloaded member), and elections follow. Check WAL fsync latency and the network between members.' } },
     { alert: 'EtcdPeerRoundTripSlow', expr: `histogram_quantile(0.99, sum by (instance, To, le) (rate(etcd_network_peer_round_trip_time_seconds_bucket{${sel}}[5m]))) > 0.005`, for: '10m', labels: { severity: 'warning' }, annotations: { summary: 'etcd peer round trip p99 above 5 ms from {{ $labels.instance }}', description: 'p99 {{ $value | humanizeDuration }} to member {{ $labels.To }}: every write pays it. Keep members in one zone with fast links.' } },
     { alert: 'EtcdDatabaseQuotaHigh', expr: `max by (instance) (etcd_mvcc_db_total_size_in_bytes{${sel}} / etcd_server_quota_backend_bytes{${sel}}) > 0.8`, for: '10m', labels: { severity: 'warning' }, annotations: { summary: 'etcd database above 80% of its quota on {{ $labels.instance }}', description: '{{ $value | humanizePercentage }} of the quota: at 100% etcd raises NOSPACE and the cluster turns read-only. Defragment, check compaction, find what writes so much.' } },
     { alert: 'EtcdDatabaseQuotaCritical', expr: `max by (instance) (etcd_mvcc_db_total_size_in_bytes{${sel}} / etcd_server_quota_backend_bytes{${sel}}) > 0.95`, for: '2m', labels: { severity: 'critical' }, annotations: { summary: 'etcd database above 95% of its quota on {{ $labels.instance }}', description: '{{ $value | humanizePercentage }}: NOSPACE is minutes away. Compact and defragment now.' } },
@@ -41,7 +44,7 @@ export function etcdAlertRules(r: ResolvedEtcdCluster, o: EtcdAlertOptions): Ale
     { alert: 'EtcdProposalsFailing', expr: `sum(increase(etcd_server_proposals_failed_total{${sel}}[15m])) > 0`, labels: { severity: 'warning' }, annotations: { summary: 'etcd proposals are failing', description: '{{ $value }} failed proposals in 15 minutes: leader elections or a lost quorum.' } },
     { alert: 'EtcdNoLeader', expr: `max by (instance) (etcd_server_has_leader{${sel}}) == 0`, for: '1m', labels: { severity: 'critical' }, annotations: { summary: 'etcd member {{ $labels.instance }} has no leader', description: 'The member cannot serve writes: the cluster may have lost quorum.' } },
     { alert: 'EtcdMembersDown', expr: `count(up{${sel}} == 0) > 0 or (${r.members.length} - count(up{${sel}} == 1)) > 0`, for: '3m', labels: { severity: 'critical' }, annotations: { summary: 'etcd members down', description: `{{ $value }} of ${r.members.length} members unreachable; the cluster tolerates ${r.faultTolerance}.` } },
-    { alert: 'EtcdBackupTooOld', expr: backupExpr, for: '15m', labels: { severity: 'critical' }, annotations: { summary: 'No etcd backup of ${r.name} for more than ${r.backup.maxAgeHours} hours', description: 'The backup job has not produced a verified snapshot: a restore would lose everything since the last one.' } },
+    { alert: 'EtcdBackupTooOld', expr: backupExpr, for: '15m', labels: { severity: 'critical' }, annotations: { summary: `No etcd backup of ${r.name} for more than ${r.backup.maxAgeHours} hours`, description: 'The backup job has not produced a verified snapshot: a restore would lose everything since the last one.' } },
     { alert: 'EtcdCertificateExpiringSoon', expr: cert, labels: { severity: 'warning' }, annotations: { summary: 'An etcd certificate expires within 30 days', description: 'When etcd certificates expire every API server loses its datastore at once. Renew and roll the members now (kubeadm does not rotate external etcd certificates).' } },
   ];
 }

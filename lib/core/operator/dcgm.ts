@@ -1,4 +1,4 @@
-import { AlertRule } from '../vllm/monitoring';
+import { AlertRule } from '../monitoring';
 
 /** One line of a dcgm-exporter metrics CSV: DCGM field, Prometheus type, help. */
 export interface DcgmCounter {
@@ -60,13 +60,21 @@ export interface GpuHealthThresholds {
   readonly idleUtilizationPercent?: number;
   /** Namespace of the GPU Operator (for its DaemonSets). */
   readonly operatorNamespace: string;
+  /** Single-bit (corrected) ECC errors per GPU in 24 hours that raise a warning: accumulating ones predict failure. @default 10 */
+  readonly singleBitEccPerDay?: number;
+  /** Retired pages (single- plus double-bit) per GPU that raise a warning; the retirement table holds 64. @default 48 */
+  readonly retiredPages?: number;
 }
 
 /** GPU health alerts over dcgm-exporter and kube-state-metrics series. */
 export function gpuHealthRules(t: GpuHealthThresholds): AlertRule[] {
   const temp = t.temperatureCelsius ?? 83;
   const idle = t.idleUtilizationPercent ?? 5;
+  const sbe = t.singleBitEccPerDay ?? 10;
+  const retired = t.retiredPages ?? 48;
   const gpu = 'Hostname, gpu, UUID, modelName';
+  // A MIG instance is its own series with GPU_I_PROFILE and GPU_I_ID (absent, so empty, on whole GPUs).
+  const instance = `${gpu}, GPU_I_PROFILE, GPU_I_ID`;
   return [
     {
       alert: 'GpuXidErrors',
@@ -87,6 +95,25 @@ export function gpuHealthRules(t: GpuHealthThresholds): AlertRule[] {
       annotations: { summary: 'Double-bit ECC errors on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: '{{ $value }} uncorrectable ECC errors in 10 minutes: results on this GPU cannot be trusted. Drain the node.' },
     },
     {
+      alert: 'GpuEccSingleBitErrorsAccumulating',
+      expr: `sum by (${gpu}) (increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[24h])) > ${sbe}`,
+      labels: { severity: 'warning' },
+      annotations: { summary: 'Single-bit ECC errors accumulating on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: `{{ $value | humanize }} corrected ECC errors in 24 hours (more than ${sbe}): corrected errors that keep coming predict an uncorrectable one. Plan to drain the node and have the GPU {{ $labels.UUID }} checked.` },
+    },
+    {
+      alert: 'GpuPagesPendingRetirement',
+      expr: `max by (${gpu}) (DCGM_FI_DEV_RETIRED_PENDING) > 0`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} has memory pages waiting to be retired', description: '{{ $value }} page(s) pending retirement: they retire only when the GPU is reset. Drain the node and reset the GPU (or reboot) in a maintenance window.' },
+    },
+    {
+      alert: 'GpuRetiredPagesHigh',
+      expr: `max by (${gpu}) (DCGM_FI_DEV_RETIRED_SBE + DCGM_FI_DEV_RETIRED_DBE) >= ${retired}`,
+      labels: { severity: 'warning' },
+      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} has retired {{ $value }} memory pages', description: `At least ${retired} pages retired for ECC errors; the retirement table holds 64, after which errors can no longer be contained. Schedule the replacement of GPU {{ $labels.UUID }}.` },
+    },
+    {
       alert: 'GpuTemperatureHigh',
       expr: `max by (${gpu}) (DCGM_FI_DEV_GPU_TEMP) > ${temp}`,
       for: '5m',
@@ -101,10 +128,12 @@ export function gpuHealthRules(t: GpuHealthThresholds): AlertRule[] {
     },
     {
       alert: 'GpuAllocatedButIdle',
-      expr: `max by (${gpu}, namespace, pod) (DCGM_FI_DEV_GPU_UTIL{pod!=""}) < ${idle}`,
+      // DCGM_FI_PROF_GR_ENGINE_ACTIVE (a 0-1 ratio), not DCGM_FI_DEV_GPU_UTIL: MIG instances do not report GPU_UTIL,
+      // the profiling metrics are reported per instance.
+      expr: `max by (${instance}, namespace, pod) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{pod!=""}) * 100 < ${idle}`,
       for: '1h',
       labels: { severity: 'info' },
-      annotations: { summary: 'GPU {{ $labels.gpu }} held by {{ $labels.namespace }}/{{ $labels.pod }} is idle', description: `Below ${idle}% utilization for an hour while allocated: a whole GPU is wasted. Share it (MIG, time-slicing) or scale the workload down.` },
+      annotations: { summary: 'GPU {{ $labels.gpu }}{{ with $labels.GPU_I_PROFILE }} (MIG {{ . }}){{ end }} held by {{ $labels.namespace }}/{{ $labels.pod }} is idle', description: `Graphics engine active below ${idle}% for an hour while allocated ({{ $value | humanize }}%): the GPU or MIG instance is wasted. Share it (MIG, time-slicing) or scale the workload down.` },
     },
     {
       alert: 'GpuMigConfigFailed',

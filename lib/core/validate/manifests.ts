@@ -60,7 +60,12 @@ function objectsOf(source: ManifestSource): KubeObject[] {
  * kind gpuplane has one for.
  */
 export function checkManifests(sources: readonly ManifestSource[], options: CheckManifestsOptions = {}): ManifestCheck {
-  const objects = sources.flatMap(objectsOf);
+  const sourceOf = new Map<KubeObject, string>();
+  const objects = sources.flatMap((source) => {
+    const read = objectsOf(source);
+    for (const o of read) sourceOf.set(o, source.name);
+    return read;
+  });
   const withoutSchema = new Set<string>();
   const problems: string[] = [];
   if (!options.rulesOnly) {
@@ -68,7 +73,7 @@ export function checkManifests(sources: readonly ManifestSource[], options: Chec
       if (hasSchema(o.apiVersion, o.kind)) problems.push(...validateSchema(o));
       else withoutSchema.add(`${o.apiVersion}/${o.kind}`);
     }
-    problems.push(...validateSemantics(objects, { closedWorld: options.closedWorld ?? false }));
+    problems.push(...validateSemantics(objects, { closedWorld: options.closedWorld ?? false, sourceOf: (o) => sourceOf.get(o) ?? '' }));
   }
   problems.push(...validateProductionRules(objects));
   return { objects: objects.length, withoutSchema: [...withoutSchema].sort(), problems };

@@ -40,6 +40,7 @@ const LOCAL_SCHEMAS: Record<string, () => object> = {
   'source.toolkit.fluxcd.io/v1/HelmRepository': () => require('./schemas/flux').FLUX_HELMREPOSITORY_SCHEMA,
   'helm.toolkit.fluxcd.io/v2/HelmRelease': () => require('./schemas/flux').FLUX_HELMRELEASE_SCHEMA,
   'cert-manager.io/v1/Issuer': () => require('./schemas/cert-manager').CERT_MANAGER_ISSUER_SCHEMA,
+  'cert-manager.io/v1/ClusterIssuer': () => require('./schemas/cert-manager').CERT_MANAGER_ISSUER_SCHEMA,
   'cert-manager.io/v1/Certificate': () => require('./schemas/cert-manager').CERT_MANAGER_CERTIFICATE_SCHEMA,
 };
 
@@ -49,7 +50,7 @@ const localCache = new Map<string, (data: unknown) => string[]>();
 /** Compiles a JSON schema into a checker that returns `path message` strings. */
 export function compileJsonSchema(schema: object): (data: unknown) => string[] {
   const Ajv = require('ajv').default;
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, $data: true });
   const validate = ajv.compile(schema);
   return (data: unknown) => (validate(data) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string; params?: unknown }) => `data${e.instancePath} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in (e.params as object) ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`));
 }

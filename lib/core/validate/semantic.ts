@@ -83,6 +83,13 @@ export interface SemanticOptions {
    * @default true
    */
   readonly closedWorld?: boolean;
+  /**
+   * Which input (a file, one app's render) each object came from. The same object in two inputs is two apps'
+   * copies (the EKS and the GKE operator chart both have Namespace/gpu-operator), not a duplicate; only an object
+   * that appears twice within one input is reported as rendered twice.
+   * @default - every object comes from the same input
+   */
+  readonly sourceOf?: (object: KubeObject) => string;
 }
 
 /**
@@ -97,8 +104,10 @@ export function validateSemantics(objects: readonly KubeObject[], options: Seman
   const workloads = all.filter((o) => WORKLOAD_KINDS.has(o.kind));
   for (const obj of all) {
     const key = objectKey(obj as KubeObject);
-    if (seen.has(key)) out.push(`${key}: rendered twice`);
-    seen.add(key);
+    const source = options.sourceOf?.(obj as KubeObject);
+    const seenKey = source === undefined ? key : `${source}\u0000${key}`;
+    if (seen.has(seenKey)) out.push(source === undefined ? `${key}: rendered twice` : `${key}: rendered twice in ${source}`);
+    seen.add(seenKey);
     const name: string = obj.metadata?.name ?? '';
     const labelKinds = new Set(['Service', 'Namespace']);
     if (labelKinds.has(obj.kind) ? !isDns1123Label(name) : !isDns1123Subdomain(name)) {

@@ -1,22 +1,30 @@
 import { KubeObject } from '../kube';
+import { AlertRule } from '../monitoring';
 import { ResolvedVllmService } from './options';
 import { commonLabels, metadata, selectorLabels, VLLM_CONTAINER, VLLM_PORT_NAME } from './labels';
-import { kvCacheUsageMetric } from './version';
+import { interTokenLatencyMetric, kvCacheUsageMetric } from './version';
 
-/** One Prometheus alerting rule. */
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for?: string;
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
+/** p95 inter-token latency above which streaming feels slow (10 tokens/s). */
+export const INTER_TOKEN_LATENCY_OBJECTIVE_SECONDS = 0.1;
+
+
+/**
+ * The pods of exactly this service's Deployment, from kube-state-metrics' default owner series: pod -> ReplicaSet
+ * (`kube_pod_owner`), ReplicaSet -> Deployment (`kube_replicaset_owner`). A pod-name regex cannot do it: `llama-70b-.*`
+ * also matches `llama-70b-awq`'s pods, and even the ReplicaSet pattern `<name>-<hash>-<suffix>` matches the pods of a Job
+ * named `<name>-<word>`. `kube_pod_labels` would need kube-state-metrics' `--metric-labels-allowlist`; the owner
+ * series are exported by default.
+ */
+export function ownedPods(namespace: string, deployment: string): string {
+  return `(label_replace(kube_pod_owner{namespace="${namespace}",owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.+)") and on (namespace, replicaset) kube_replicaset_owner{namespace="${namespace}",owner_kind="Deployment",owner_name="${deployment}"})`;
 }
 
-/** The alerts of one service: KV cache pressure, preemptions, queueing, TTFT and restarts. */
+/** The alerts of one service: KV cache pressure, preemptions, queueing, TTFT, inter-token latency, saturation at max-num-seqs, OOM kills and restarts. */
 export function vllmAlertRules(r: ResolvedVllmService): AlertRule[] {
   const sel = `namespace="${r.namespace}",job="${r.name}"`;
   const kv = kvCacheUsageMetric(r.version);
-  const pods = `namespace="${r.namespace}",pod=~"${r.name}-.*",container="${VLLM_CONTAINER}"`;
+  const pods = `namespace="${r.namespace}",container="${VLLM_CONTAINER}"`;
+  const ownPods = ownedPods(r.namespace, r.name);
   const by = 'namespace, pod, model_name';
   const m = r.monitoring;
   return [
@@ -71,8 +79,28 @@ export function vllmAlertRules(r: ResolvedVllmService): AlertRule[] {
       },
     },
     {
+      alert: 'VllmInterTokenLatencyHigh',
+      expr: `histogram_quantile(0.95, sum by (le, namespace, model_name) (rate(${interTokenLatencyMetric(r.version)}_bucket{${sel}}[5m]))) > ${INTER_TOKEN_LATENCY_OBJECTIVE_SECONDS}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `p95 inter-token latency of {{ $labels.model_name }} above ${INTER_TOKEN_LATENCY_OBJECTIVE_SECONDS * 1000} ms`,
+        description: 'p95 time between tokens is {{ $value | humanizeDuration }}: streaming stutters. Decode is compute bound: the batch is too large for the GPU (lower maxNumSeqs) or the model needs more tensor parallelism.',
+      },
+    },
+    {
+      alert: 'VllmSaturated',
+      expr: `max by (${by}) (vllm:num_requests_running{${sel}}) >= ${r.maxNumSeqs}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: `vLLM on {{ $labels.pod }} runs max-num-seqs (${r.maxNumSeqs}) requests`,
+        description: '{{ $value }} requests running for 10 minutes, the batch limit: every new request queues. Scale out (raise autoscaling.maxReplicas) or give the pod more GPUs.',
+      },
+    },
+    {
       alert: 'VllmContainerOOMKilled',
-      expr: `(max by (namespace, pod) (kube_pod_container_status_last_terminated_reason{${pods},reason="OOMKilled"}) == 1) and on (namespace, pod) (max by (namespace, pod) (increase(kube_pod_container_status_restarts_total{${pods}}[15m])) > 0)`,
+      expr: `(max by (namespace, pod) (kube_pod_container_status_last_terminated_reason{${pods},reason="OOMKilled"}) == 1) and on (namespace, pod) (max by (namespace, pod) (increase(kube_pod_container_status_restarts_total{${pods}}[15m])) > 0) and on (namespace, pod) ${ownPods}`,
       labels: { severity: 'critical' },
       annotations: {
         summary: 'vLLM container OOMKilled on {{ $labels.pod }}',
@@ -81,7 +109,7 @@ export function vllmAlertRules(r: ResolvedVllmService): AlertRule[] {
     },
     {
       alert: 'VllmContainerRestarting',
-      expr: `max by (namespace, pod) (increase(kube_pod_container_status_restarts_total{${pods}}[30m])) > 2`,
+      expr: `(max by (namespace, pod) (increase(kube_pod_container_status_restarts_total{${pods}}[30m])) > 2) and on (namespace, pod) ${ownPods}`,
       labels: { severity: 'warning' },
       annotations: {
         summary: 'vLLM container restarting on {{ $labels.pod }}',

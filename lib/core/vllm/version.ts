@@ -35,6 +35,12 @@ export const VLLM_MILESTONES = {
   enableLogRequests: '0.10.1',
   /** KV cache usage metric renamed from `vllm:gpu_cache_usage_perc` to `vllm:kv_cache_usage_perc`. */
   kvCacheUsageMetric: '0.10.0',
+  /**
+   * `vllm:inter_token_latency_seconds` replaced `vllm:time_per_output_token_seconds` (vllm-project/vllm#24110:
+   * deprecated from 0.11, hidden in 0.12, removed by #32661); the pinned 0.26 exports only the new name, and every
+   * release before 0.11 has the old one.
+   */
+  interTokenLatencyMetric: '0.11.0',
   /** CUDA graph memory is estimated and subtracted before the KV cache is sized. */
   cudaGraphProfiling: '0.21.0',
 } as const;
@@ -47,4 +53,9 @@ export function requestLoggingOffFlag(v: VersionTuple): string {
 /** The KV cache usage gauge as the given version exports it. */
 export function kvCacheUsageMetric(v: VersionTuple): string {
   return versionAtLeast(v, VLLM_MILESTONES.kvCacheUsageMetric) ? 'vllm:kv_cache_usage_perc' : 'vllm:gpu_cache_usage_perc';
+}
+
+/** The inter-token latency histogram as the given version exports it. */
+export function interTokenLatencyMetric(v: VersionTuple): string {
+  return versionAtLeast(v, VLLM_MILESTONES.interTokenLatencyMetric) ? 'vllm:inter_token_latency_seconds' : 'vllm:time_per_output_token_seconds';
 }

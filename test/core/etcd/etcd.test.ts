@@ -198,8 +198,16 @@ describe('monitoring', () => {
     expect(etcdScrapeConfig(r, 'etcd')).toMatchObject({ job_name: 'etcd', static_configs: [{ targets: ['10.0.1.10:2381', '10.0.1.11:2381', '10.0.1.12:2381'] }] });
   });
 
+  test('annotations are rendered text: the backup summary names the cluster and the age, no template literal survives', () => {
+    for (const backup of [undefined, { source: 'cronjob' as const, namespace: 'etcd', cronjob: 'etcd-backup' }]) {
+      const rules = etcdAlertRules(r, { job: 'etcd', certificateSource: 'x509-exporter', backup });
+      expect(rules.find((x) => x.alert === 'EtcdBackupTooOld')!.annotations.summary).toBe(`No etcd backup of ${r.name} for more than ${r.backup.maxAgeHours} hours`);
+      for (const rule of rules) for (const text of Object.values(rule.annotations)) expect({ alert: rule.alert, text }).toEqual({ alert: rule.alert, text: expect.not.stringMatching(/\$\{|undefined/) });
+    }
+  });
+
   describeWithBinary('promtool', 'prometheus', 'promtool test rules', () => {
-    // Thresholds and expressions under test; the annotation templates are checked by promtool check rules.
+    // Thresholds and expressions under test; the rendered annotations are checked above and in test/integration/alerts-e2e.promtool.test.ts.
     const rules = etcdAlertRules(r, { job: 'etcd', certificateSource: 'x509-exporter' }).map(({ annotations: _a, ...rule }) => rule); // eslint-disable-line @typescript-eslint/no-unused-vars
     const groups = [{ name: 'etcd', rules }];
     const bucket = (metric: string, le: string, values: string) => ({ series: `${metric}_bucket{job="etcd",instance="m1",le="${le}"}`, values });

@@ -148,4 +148,16 @@ describe('DCGM metrics ConfigMap', () => {
     expect(csv).toContain('DCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter, Total number of double-bit volatile ECC errors.');
     expect(csv).toContain('DCGM_FI_DEV_ROW_REMAP_FAILURE, gauge, Whether remapping of rows has failed');
   });
+
+  test('every DCGM metric a GPU alert reads is one the exporter knows and one gpuplane turns on', () => {
+    const rules = find(renderGpuOperatorStack().objects, 'PrometheusRule', 'gpuplane-gpu-health').spec.groups[0].rules as { expr: string }[];
+    const used = [...new Set(rules.flatMap((x) => [...x.expr.matchAll(/\b(DCGM_[A-Z0-9_]+)/g)].map((m) => m[1])))].sort();
+    expect(used).toEqual(expect.arrayContaining(['DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'DCGM_FI_DEV_RETIRED_PENDING', 'DCGM_FI_DEV_RETIRED_SBE', 'DCGM_FI_PROF_GR_ENGINE_ACTIVE']));
+    for (const field of used) {
+      expect([field, referenceCounters.has(field)]).toEqual([field, true]);
+      expect(DCGM_COUNTERS.map((c) => c.field)).toContain(field);
+    }
+    // MIG instances report the profiling metrics, not DCGM_FI_DEV_GPU_UTIL: the idle alert must not depend on it.
+    expect(used).not.toContain('DCGM_FI_DEV_GPU_UTIL');
+  });
 });

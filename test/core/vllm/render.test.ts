@@ -129,12 +129,19 @@ describe('renderVllmService: default render', () => {
   test('alerts use the metric names vLLM exports today', () => {
     const rules = find(objects, 'PrometheusRule').spec.groups[0].rules as { alert: string; expr: string }[];
     expect(rules.map((r) => r.alert)).toEqual([
-      'VllmKvCacheUsageHigh', 'VllmKvCacheUsageCritical', 'VllmPreemptions', 'VllmRequestsWaiting', 'VllmTimeToFirstTokenHigh', 'VllmContainerOOMKilled', 'VllmContainerRestarting',
+      'VllmKvCacheUsageHigh', 'VllmKvCacheUsageCritical', 'VllmPreemptions', 'VllmRequestsWaiting', 'VllmTimeToFirstTokenHigh', 'VllmInterTokenLatencyHigh', 'VllmSaturated', 'VllmContainerOOMKilled', 'VllmContainerRestarting',
     ]);
     expect(rules[0].expr).toBe('max by (namespace, pod, model_name) (vllm:kv_cache_usage_perc{namespace="inference",job="llama"}) > 0.9');
     expect(rules[1].expr).toContain('> 0.95');
     expect(rules[2].expr).toContain('vllm:num_preemptions_total');
     expect(rules[4].expr).toContain('vllm:time_to_first_token_seconds_bucket');
+    expect(rules[5].expr).toContain('vllm:inter_token_latency_seconds_bucket');
+    expect(rules[6].expr).toBe('max by (namespace, pod, model_name) (vllm:num_requests_running{namespace="inference",job="llama"}) >= 256');
+    // Pods of exactly this Deployment (kube-state-metrics' owner chain), not every pod named llama-*.
+    for (const r of rules.slice(7)) {
+      expect(r.expr).not.toContain('pod=~');
+      expect(r.expr).toContain('kube_replicaset_owner{namespace="inference",owner_kind="Deployment",owner_name="llama"}');
+    }
   });
 });
 
@@ -202,5 +209,6 @@ describe('renderVllmService: options', () => {
   test('vLLM before 0.10 alerts on the old KV cache metric name', () => {
     const rules = find(renderVllmService({ ...base, vllmVersion: '0.9.2' }).objects, 'PrometheusRule').spec.groups[0].rules;
     expect(rules[0].expr).toContain('vllm:gpu_cache_usage_perc');
+    expect(rules.find((r: { alert: string }) => r.alert === 'VllmInterTokenLatencyHigh').expr).toContain('vllm:time_per_output_token_seconds_bucket');
   });
 });

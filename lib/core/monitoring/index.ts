@@ -1,0 +1,1 @@
+export type { AlertRule } from './alert-rule';
