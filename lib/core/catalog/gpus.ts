@@ -1,4 +1,4 @@
-import { formatProblem, ProblemCollector } from '../errors';
+import { GpuplaneValidationError, ProblemCollector } from '../errors';
 import { a30Geometry, eightSliceGeometry, MigGeometry } from '../gpu/mig-geometry';
 
 /**
@@ -75,6 +75,6 @@ export function lookupGpu(input: GpuInput, field: string, p: ProblemCollector): 
 export function resolveGpu(input: GpuInput, field = 'gpu'): GpuSpec {
   const p = new ProblemCollector();
   const spec = lookupGpu(input, field, p);
-  if (!spec) throw new Error(formatProblem(p.problems[0]));
+  if (!spec) throw new GpuplaneValidationError('GPU catalog', p.problems);
   return spec;
 }

@@ -1,4 +1,4 @@
-import { formatProblem, ProblemCollector } from '../errors';
+import { GpuplaneValidationError, ProblemCollector } from '../errors';
 
 /**
  * Model catalog and the Hugging Face `config.json` parser. Everything the memory estimator needs to know about a
@@ -50,6 +50,36 @@ export interface ModelArchitecture {
   readonly moe?: boolean;
   /** Exact total weight size in GiB when known (quantized checkpoints). @default - computed from parameters */
   readonly weightsGiB?: number;
+  /**
+   * Routed-expert parameters (all experts, all layers) of a MoE model; MXFP4 checkpoints quantize only these.
+   * @default - unknown: expert-only quantization then applies to all linear layers
+   */
+  readonly expertParameters?: number;
+  /** Routed experts per layer (`num_experts`, `n_routed_experts`, `num_local_experts`). @default - not MoE */
+  readonly experts?: number;
+  /** Experts each token is routed to (`num_experts_per_tok`, `experts_per_token`). @default 2 for MoE models */
+  readonly expertsPerToken?: number;
+  /**
+   * Sliding-window attention span in tokens (`sliding_window`), for the layers that use it.
+   * vLLM's hybrid KV cache manager gives those layers a fixed window instead of the whole context.
+   * @default - no sliding window
+   */
+  readonly slidingWindow?: number;
+  /**
+   * How many of the layers use the sliding window (from `layer_types` or `sliding_window_pattern`).
+   * @default - all layers when slidingWindow is set (Mistral-7B-v0.1 style), none otherwise
+   */
+  readonly slidingWindowLayers?: number;
+  /**
+   * A vision-language model: vLLM profiles its encoder (dummy images) before it sizes the KV cache.
+   * @default false
+   */
+  readonly multimodal?: boolean;
+  /**
+   * GPU memory the encoder profiling adds to the activation peak, in GiB, when known from a startup log.
+   * @default - estimated by the estimator from the encoder budget (see estimator `encoderProfileGiB`)
+   */
+  readonly encoderProfileGiB?: number;
 }
 
 /** A catalog entry: an architecture plus the Hugging Face repository vLLM serves it from. */
@@ -62,10 +92,14 @@ export interface ModelSpec extends ModelArchitecture {
   readonly quantization?: Quantization;
 }
 
-/** Weight quantization methods the estimator knows the size of. */
-export type Quantization = 'none' | 'awq' | 'gptq' | 'fp8' | 'int8';
+/**
+ * Weight quantization methods the estimator knows the size of. `mxfp4` (gpt-oss) quantizes the routed experts
+ * only (4-bit values plus one 8-bit scale per 32, 4.25 bits); `nvfp4` quantizes all linear layers (4 bits plus one
+ * 8-bit scale per 16, 4.5 bits).
+ */
+export type Quantization = 'none' | 'awq' | 'gptq' | 'fp8' | 'int8' | 'mxfp4' | 'nvfp4';
 
-export const QUANTIZATIONS: readonly Quantization[] = ['none', 'awq', 'gptq', 'fp8', 'int8'];
+export const QUANTIZATIONS: readonly Quantization[] = ['none', 'awq', 'gptq', 'fp8', 'int8', 'mxfp4', 'nvfp4'];
 
 function llama(id: string, hf: string, p: Omit<ModelSpec, 'id' | 'huggingFaceId'>): ModelSpec {
   return { id, huggingFaceId: hf, vocabSize: 128256, maxPositionEmbeddings: 131072, ...p };
@@ -125,11 +159,11 @@ export function lookupModel(key: string, field: string, p: ProblemCollector): Mo
   return spec;
 }
 
-/** Looks a model up; throws a message that lists the catalog when it is unknown. */
+/** Looks a model up; throws a GpuplaneValidationError that lists the catalog when it is unknown. */
 export function resolveModel(key: string, field = 'model'): ModelSpec {
   const p = new ProblemCollector();
   const spec = lookupModel(key, field, p);
-  if (!spec) throw new Error(formatProblem(p.problems[0]));
+  if (!spec) throw new GpuplaneValidationError('model catalog', p.problems);
   return spec;
 }
 
@@ -141,26 +175,83 @@ function num(config: Record<string, unknown>, key: string): number | undefined {
 const DTYPE_BYTES: Record<string, number> = { float32: 4, float16: 2, bfloat16: 2, float8_e4m3fn: 1 };
 
 /**
+ * The sliding-window facts of a config: the window and how many layers use it. Reads `layer_types`
+ * (gpt-oss, Qwen3-Next, Gemma 3 in transformers >= 4.53: `sliding_attention` / `full_attention`),
+ * `sliding_window_pattern` (Gemma 3: every Nth layer is global, the others slide), `use_sliding_window: false`
+ * (Qwen2.5 ships a `sliding_window` it does not use) and a bare `sliding_window` (all layers slide, Mistral-7B-v0.1).
+ */
+function slidingWindowOf(text: Record<string, unknown>, layers: number): { slidingWindow?: number; slidingWindowLayers?: number } {
+  const window = num(text, 'sliding_window') ?? num(text, 'attention_chunk_size');
+  if (window === undefined || window <= 0 || text.use_sliding_window === false) return {};
+  const types = text.layer_types;
+  if (Array.isArray(types) && types.length > 0) {
+    const sliding = types.filter((t) => typeof t === 'string' && /sliding|chunked/.test(t)).length;
+    return sliding > 0 ? { slidingWindow: window, slidingWindowLayers: Math.min(layers, sliding) } : {};
+  }
+  const pattern = num(text, 'sliding_window_pattern');
+  if (pattern !== undefined && pattern > 1) {
+    // Gemma 3: layer i is global when (i + 1) % pattern == 0.
+    return { slidingWindow: window, slidingWindowLayers: layers - Math.floor(layers / pattern) };
+  }
+  if (num(text, 'attention_chunk_size') !== undefined && num(text, 'sliding_window') === undefined) {
+    // Llama 4: chunked local attention on 3 of every 4 layers (no_rope_layers every 4th).
+    return { slidingWindow: window, slidingWindowLayers: layers - Math.floor(layers / 4) };
+  }
+  return { slidingWindow: window, slidingWindowLayers: layers };
+}
+
+/** The quantization method of `quantization_config`, mapped to what the estimator can size. */
+function quantizationOf(config: Record<string, unknown>, text: Record<string, unknown>): Quantization {
+  const qc = (config.quantization_config ?? text.quantization_config ?? {}) as Record<string, unknown>;
+  const method = String(qc.quant_method ?? '').toLowerCase();
+  const bits = Number(qc.bits ?? qc.w_bit ?? 4);
+  if (method === 'awq') return 'awq';
+  if (method === 'gptq' || method === 'auto-round' || method === 'auto_round') return bits >= 8 ? 'int8' : 'gptq';
+  if (method === 'fp8' || method === 'fbgemm_fp8') return 'fp8';
+  if (method === 'mxfp4') return 'mxfp4';
+  if (method === 'modelopt' || method === 'modelopt_fp4') {
+    const algo = String(qc.quant_algo ?? (qc.quantization as Record<string, unknown> | undefined)?.quant_algo ?? '').toUpperCase();
+    return algo.includes('FP4') || method === 'modelopt_fp4' ? 'nvfp4' : 'fp8';
+  }
+  if (method === 'compressed-tensors') {
+    // config_groups.<g>.weights: { num_bits, type: 'int' | 'float' }
+    const groups = Object.values((qc.config_groups ?? {}) as Record<string, Record<string, unknown>>);
+    const weights = (groups[0]?.weights ?? {}) as Record<string, unknown>;
+    const wbits = Number(weights.num_bits ?? 8);
+    if (wbits <= 4) return String(weights.type ?? 'int') === 'float' ? 'nvfp4' : 'gptq';
+    return String(weights.type ?? 'int') === 'float' ? 'fp8' : 'int8';
+  }
+  if (method === 'bitsandbytes') return qc.load_in_4bit === true ? 'gptq' : 'int8';
+  return 'none';
+}
+
+/**
  * Builds an architecture from a Hugging Face `config.json` object the user already has (gpuplane never downloads).
  * Counts parameters from the geometry: embeddings, attention (standard or MLA), dense or MoE FFN per layer.
- * Multimodal configs that nest the language model under `text_config` are read from there.
+ * Multimodal configs that nest the language model under `text_config` (or `llm_config`) are read from there and
+ * marked `multimodal`. Reads sliding-window layout, MoE routing, MLA latent and quantization fields.
+ * Throws a GpuplaneValidationError naming the field when a required one is missing.
  */
 export function architectureFromHuggingFaceConfig(config: Record<string, unknown>): ModelArchitecture & { quantization: Quantization } {
-  const text = (config.text_config && typeof config.text_config === 'object' ? config.text_config : config) as Record<string, unknown>;
+  const nested = [config.text_config, config.llm_config, config.language_config].find((c) => c && typeof c === 'object');
+  const text = (nested ?? config) as Record<string, unknown>;
+  const p = new ProblemCollector();
   const need = (key: string): number => {
     const v = num(text, key);
-    if (v === undefined || v <= 0) {
-      throw new Error(`config.json field '${key}' must be a positive number (got ${JSON.stringify(text[key])}). Fix: pass the model's own config.json; gpuplane reads num_hidden_layers, hidden_size, num_attention_heads.`);
-    }
-    return v;
+    p.check(v !== undefined && v > 0, {
+      field: key, message: 'must be a positive number in config.json', value: text[key],
+      fix: "pass the model's own config.json; gpuplane reads num_hidden_layers, hidden_size and num_attention_heads",
+    });
+    return v ?? 1;
   };
   const layers = need('num_hidden_layers');
   const hidden = need('hidden_size');
   const heads = need('num_attention_heads');
+  p.throwIfAny('config.json');
   const kvHeads = num(text, 'num_key_value_heads') ?? heads;
   const headDim = num(text, 'head_dim') ?? hidden / heads;
   const vocab = num(text, 'vocab_size') ?? 32000;
-  const tied = text.tie_word_embeddings === true;
+  const tied = text.tie_word_embeddings === true || (text.tie_word_embeddings === undefined && config.tie_word_embeddings === true);
   const kvLoraRank = num(text, 'kv_lora_rank');
   const mla = kvLoraRank !== undefined;
   const qkRope = num(text, 'qk_rope_head_dim') ?? 0;
@@ -177,18 +268,24 @@ export function architectureFromHuggingFaceConfig(config: Record<string, unknown
     attention = 2 * hidden * heads * headDim + 2 * hidden * kvHeads * headDim;
   }
 
-  const denseInter = num(text, 'intermediate_size') ?? 4 * hidden;
+  const denseInter = num(text, 'intermediate_size_mlp') ?? num(text, 'intermediate_size') ?? 4 * hidden;
   const experts = num(text, 'n_routed_experts') ?? num(text, 'num_local_experts') ?? num(text, 'num_experts');
   const moe = experts !== undefined && experts > 1;
   let ffnParams: number;
   let activeInter: number;
+  let expertParameters: number | undefined;
+  let perToken: number | undefined;
   if (moe) {
-    const expertInter = num(text, 'moe_intermediate_size') ?? denseInter;
-    const perToken = num(text, 'num_experts_per_tok') ?? num(text, 'num_experts_per_token') ?? 2;
-    const shared = (num(text, 'n_shared_experts') ?? 0) * expertInter + (num(text, 'shared_expert_intermediate_size') ?? 0);
+    const expertInter = num(text, 'moe_intermediate_size') ?? num(text, 'intermediate_size') ?? denseInter;
+    perToken = num(text, 'num_experts_per_tok') ?? num(text, 'num_experts_per_token') ?? num(text, 'experts_per_token') ?? 2;
+    const sharedCount = num(text, 'n_shared_experts') ?? (num(text, 'shared_expert_intermediate_size') === undefined && text.model_type === 'llama4_text' ? 1 : 0);
+    const shared = sharedCount * expertInter + (num(text, 'shared_expert_intermediate_size') ?? 0);
     const denseLayers = Math.min(layers, num(text, 'first_k_dense_replace') ?? 0);
-    const moeLayerParams = 3 * hidden * (experts * expertInter + shared) + hidden * experts;
-    ffnParams = denseLayers * 3 * hidden * denseInter + (layers - denseLayers) * moeLayerParams;
+    const step = Math.max(1, num(text, 'interleave_moe_layer_step') ?? num(text, 'decoder_sparse_step') ?? 1);
+    const moeLayers = Math.floor((layers - denseLayers) / step);
+    const otherDense = layers - moeLayers;
+    expertParameters = moeLayers * 3 * hidden * experts * expertInter;
+    ffnParams = otherDense * 3 * hidden * denseInter + expertParameters + moeLayers * (3 * hidden * shared + hidden * experts);
     activeInter = perToken * expertInter + shared;
   } else {
     ffnParams = layers * 3 * hidden * denseInter;
@@ -197,14 +294,8 @@ export function architectureFromHuggingFaceConfig(config: Record<string, unknown
   const embeddings = vocab * hidden * (tied ? 1 : 2);
   const parameters = embeddings + layers * attention + ffnParams + layers * 2 * hidden;
 
-  const dtype = String(text.torch_dtype ?? config.torch_dtype ?? text.dtype ?? 'bfloat16');
-  const qc = (config.quantization_config ?? {}) as Record<string, unknown>;
-  const method = String(qc.quant_method ?? '').toLowerCase();
-  let quantization: Quantization = 'none';
-  if (method === 'awq') quantization = 'awq';
-  else if (method === 'gptq') quantization = Number(qc.bits ?? 4) >= 8 ? 'int8' : 'gptq';
-  else if (method === 'fp8') quantization = 'fp8';
-  else if (method === 'compressed-tensors' || method === 'bitsandbytes') quantization = 'int8';
+  const dtype = String(text.torch_dtype ?? config.torch_dtype ?? text.dtype ?? config.dtype ?? 'bfloat16');
+  const sliding = slidingWindowOf(text, layers);
 
   return {
     layers,
@@ -222,6 +313,11 @@ export function architectureFromHuggingFaceConfig(config: Record<string, unknown
     kvLoraRank: mla ? kvLoraRank : undefined,
     qkRopeHeadDim: mla ? qkRope : undefined,
     moe,
-    quantization,
+    experts: moe ? experts : undefined,
+    expertsPerToken: perToken,
+    expertParameters,
+    ...sliding,
+    multimodal: nested !== undefined || config.vision_config !== undefined ? true : undefined,
+    quantization: quantizationOf(config, text),
   };
 }

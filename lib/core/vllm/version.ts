@@ -29,14 +29,33 @@ export const VLLM_MILESTONES = {
   v0ChunkBudget2048: '0.7.0',
   /** The V1 engine became the default (chunked prefill always on, sampler warm-up on max_num_seqs rows). */
   v1Default: '0.8.0',
-  /** Default max_num_batched_tokens for the API server became 8192 on GPUs with at least 70 GiB. */
+  /**
+   * Defaults for the API server on GPUs with at least 70 GiB whose name does not contain "a100"
+   * (`vllm/engine/arg_utils.py`, `_set_default_args_v1` / `get_batch_defaults`, PR #17885 added the A100 carve-out):
+   * `max_num_batched_tokens` 8192 and `max_num_seqs` 1024; other GPUs 2048 and 256.
+   */
   bigGpuBatch8192: '0.9.0',
   /** `--disable-log-requests` deprecated; request logging off by default, `--enable-log-requests` opts in. */
   enableLogRequests: '0.10.1',
   /** KV cache usage metric renamed from `vllm:gpu_cache_usage_perc` to `vllm:kv_cache_usage_perc`. */
   kvCacheUsageMetric: '0.10.0',
-  /** CUDA graph memory is estimated and subtracted before the KV cache is sized. */
+  /**
+   * CUDA graph memory is estimated and subtracted before the KV cache is sized (`vllm/v1/worker/gpu_worker.py`,
+   * `VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS`, on by default; startup logs say "CUDA graph memory profiling is
+   * enabled (default since v0.21.0)").
+   */
   cudaGraphProfiling: '0.21.0',
+  /**
+   * The V1 hybrid KV cache manager (`vllm/v1/core/kv_cache_utils.py`, `_get_kv_cache_groups_uniform_page_size`):
+   * sliding-window layers keep a fixed window instead of the whole context. Before it, V1 turned them into full
+   * attention (`unify_hybrid_kv_cache_specs`).
+   */
+  hybridKvCache: '0.10.0',
+  /**
+   * `vllm/engine/arg_utils.py` (`get_batch_defaults`) adds a tier for devices of at least 160 GiB: the API server's
+   * default `max_num_batched_tokens` becomes 16384 ("for GPUs like B200/B300 with >= 160GB memory").
+   */
+  hugeGpuBatch16384: '0.28.0',
 } as const;
 
 /** The flag that keeps request payloads out of the logs, in the spelling the given version accepts. */

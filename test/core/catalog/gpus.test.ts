@@ -1,4 +1,5 @@
 import { findGpu, GPU_IDS, resolveGpu } from '../../../lib/core/catalog/gpus';
+import { GpuplaneValidationError } from '../../../lib/core/errors';
 
 describe('GPU catalog', () => {
   test('has the GPUs the issue asks for', () => {
@@ -27,6 +28,7 @@ describe('GPU catalog', () => {
 
   test('fails if the GPU id is unknown', () => {
     expect(() => resolveGpu('V100')).toThrow(/'gpu' names an unknown GPU \(got "V100"; allowed: .*H100-80GB/);
+    expect(() => resolveGpu('V100')).toThrow(GpuplaneValidationError);
   });
 
   test('fails if a custom GPU has no memory', () => {

@@ -1,4 +1,5 @@
 import { architectureFromHuggingFaceConfig, findModel, MODEL_IDS, resolveModel } from '../../../lib/core/catalog/models';
+import { GpuplaneValidationError } from '../../../lib/core/errors';
 
 /** Fields as they appear in the models' published config.json files. */
 const LLAMA_31_8B = {
@@ -57,7 +58,9 @@ describe('architectureFromHuggingFaceConfig', () => {
   });
 
   test('fails if a required field is missing, naming it', () => {
-    expect(() => architectureFromHuggingFaceConfig({ hidden_size: 4096 })).toThrow("config.json field 'num_hidden_layers' must be a positive number (got undefined)");
+    // A GpuplaneValidationError naming every missing field (was a plain Error naming the first).
+    expect(() => architectureFromHuggingFaceConfig({ hidden_size: 4096 })).toThrow("'num_hidden_layers' must be a positive number in config.json (got nothing)");
+    expect(() => architectureFromHuggingFaceConfig({ hidden_size: 4096 })).toThrow(GpuplaneValidationError);
   });
 });
 
@@ -83,5 +86,6 @@ describe('model catalog', () => {
 
   test('fails if the id is unknown, listing the catalog', () => {
     expect(() => resolveModel('gpt-5')).toThrow(/'model' is not in the model catalog \(got "gpt-5"; allowed: deepseek-v2-lite, /);
+    expect(() => resolveModel('gpt-5')).toThrow(GpuplaneValidationError);
   });
 });
