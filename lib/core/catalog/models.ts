@@ -134,6 +134,46 @@ const entries: ModelSpec[] = [
   // MLA: one latent of kv_lora_rank + qk_rope_head_dim per token per layer. FFN width: 6 routed + 2 shared experts of 1408.
   { id: 'deepseek-v2-lite', huggingFaceId: 'deepseek-ai/DeepSeek-V2-Lite-Chat', layers: 27, attentionHeads: 16, kvHeads: 16, headDim: 192, hiddenSize: 2048, intermediateSize: 11264, parameters: 15.7e9, vocabSize: 102400, maxPositionEmbeddings: 163840, attention: 'mla', kvLoraRank: 512, qkRopeHeadDim: 64, moe: true },
   { id: 'deepseek-v3', huggingFaceId: 'deepseek-ai/DeepSeek-V3', layers: 61, attentionHeads: 128, kvHeads: 128, headDim: 192, hiddenSize: 7168, intermediateSize: 18432, parameters: 671e9, dtypeBytes: 1, vocabSize: 129280, maxPositionEmbeddings: 163840, attention: 'mla', kvLoraRank: 512, qkRopeHeadDim: 64, moe: true, quantization: 'fp8' },
+  // --- Models people deploy in 2026. Geometry from each repository's config.json on Hugging Face (cited per entry);
+  // parameters are what the model card states, expertParameters = MoE layers x 3 x hidden x experts x expert width.
+
+  // openai/gpt-oss-20b config.json: 24 layers, hidden 2880, 64 heads of 64, 8 KV heads, num_local_experts 32,
+  // experts_per_token 4, intermediate_size 2880, vocab 201088, sliding_window 128 on the layer_types
+  // "sliding_attention" layers (every other layer), max_position_embeddings 131072; MXFP4 experts.
+  { id: 'gpt-oss-20b', huggingFaceId: 'openai/gpt-oss-20b', layers: 24, attentionHeads: 64, kvHeads: 8, headDim: 64, hiddenSize: 2880, intermediateSize: 4 * 2880, parameters: 20.9e9, expertParameters: 24 * 3 * 2880 * 32 * 2880, experts: 32, expertsPerToken: 4, vocabSize: 201088, maxPositionEmbeddings: 131072, slidingWindow: 128, slidingWindowLayers: 12, moe: true, quantization: 'mxfp4' },
+  // openai/gpt-oss-120b config.json: as 20b with 36 layers and num_local_experts 128.
+  { id: 'gpt-oss-120b', huggingFaceId: 'openai/gpt-oss-120b', layers: 36, attentionHeads: 64, kvHeads: 8, headDim: 64, hiddenSize: 2880, intermediateSize: 4 * 2880, parameters: 116.8e9, expertParameters: 36 * 3 * 2880 * 128 * 2880, experts: 128, expertsPerToken: 4, vocabSize: 201088, maxPositionEmbeddings: 131072, slidingWindow: 128, slidingWindowLayers: 18, moe: true, quantization: 'mxfp4' },
+  // Qwen/Qwen3-30B-A3B config.json: 48 layers, hidden 2048, 32 heads, 4 KV heads, head_dim 128, 128 experts of
+  // moe_intermediate_size 768, num_experts_per_tok 8, vocab 151936, max_position_embeddings 40960.
+  qwen('qwen3-30b-a3b', 'Qwen/Qwen3-30B-A3B', { layers: 48, attentionHeads: 32, kvHeads: 4, hiddenSize: 2048, intermediateSize: 8 * 768, parameters: 30.5e9, expertParameters: 48 * 3 * 2048 * 128 * 768, experts: 128, expertsPerToken: 8, maxPositionEmbeddings: 40960, moe: true }),
+  // Qwen/Qwen3-Coder-30B-A3B-Instruct config.json: the 30B-A3B geometry with max_position_embeddings 262144.
+  qwen('qwen3-coder-30b-a3b', 'Qwen/Qwen3-Coder-30B-A3B-Instruct', { layers: 48, attentionHeads: 32, kvHeads: 4, hiddenSize: 2048, intermediateSize: 8 * 768, parameters: 30.5e9, expertParameters: 48 * 3 * 2048 * 128 * 768, experts: 128, expertsPerToken: 8, maxPositionEmbeddings: 262144, moe: true }),
+  // Qwen/Qwen3-235B-A22B config.json: 94 layers, hidden 4096, 64 heads, 4 KV heads, head_dim 128, 128 experts of
+  // 1536, num_experts_per_tok 8, max_position_embeddings 40960. The -FP8 repository: fp8 128x128 block quantization.
+  qwen('qwen3-235b-a22b', 'Qwen/Qwen3-235B-A22B', { layers: 94, attentionHeads: 64, kvHeads: 4, hiddenSize: 4096, intermediateSize: 8 * 1536, parameters: 235e9, expertParameters: 94 * 3 * 4096 * 128 * 1536, experts: 128, expertsPerToken: 8, maxPositionEmbeddings: 40960, moe: true }),
+  qwen('qwen3-235b-a22b-fp8', 'Qwen/Qwen3-235B-A22B-FP8', { layers: 94, attentionHeads: 64, kvHeads: 4, hiddenSize: 4096, intermediateSize: 8 * 1536, parameters: 235e9, expertParameters: 94 * 3 * 4096 * 128 * 1536, experts: 128, expertsPerToken: 8, maxPositionEmbeddings: 40960, moe: true, quantization: 'fp8' }),
+  // meta-llama/Llama-4-Scout-17B-16E-Instruct config.json (text_config): 48 layers, hidden 5120, 40 heads, 8 KV heads,
+  // head_dim 128, 16 experts of 8192 plus a shared expert, 1 per token, vocab 202048, attention_chunk_size 8192 on
+  // 3 of 4 layers (chunked local attention, sized here as a sliding window), multimodal. 109B total parameters.
+  { id: 'llama-4-scout', huggingFaceId: 'meta-llama/Llama-4-Scout-17B-16E-Instruct', layers: 48, attentionHeads: 40, kvHeads: 8, headDim: 128, hiddenSize: 5120, intermediateSize: 2 * 8192, parameters: 109e9, expertParameters: 48 * 3 * 5120 * 16 * 8192, experts: 16, expertsPerToken: 1, vocabSize: 202048, maxPositionEmbeddings: 10485760, slidingWindow: 8192, slidingWindowLayers: 36, moe: true, multimodal: true },
+  // deepseek-ai/DeepSeek-R1 config.json: the DeepSeek-V3 geometry (61 layers, MLA kv_lora_rank 512 + rope 64,
+  // 256 experts of 2048, 8 per token plus one shared, first_k_dense_replace 3), fp8 weights.
+  { id: 'deepseek-r1', huggingFaceId: 'deepseek-ai/DeepSeek-R1', layers: 61, attentionHeads: 128, kvHeads: 128, headDim: 192, hiddenSize: 7168, intermediateSize: 18432, parameters: 671e9, dtypeBytes: 1, vocabSize: 129280, maxPositionEmbeddings: 163840, attention: 'mla', kvLoraRank: 512, qkRopeHeadDim: 64, moe: true, experts: 256, expertsPerToken: 8, quantization: 'fp8' },
+  // deepseek-ai/DeepSeek-V3.1 config.json: same geometry as V3.
+  { id: 'deepseek-v3.1', huggingFaceId: 'deepseek-ai/DeepSeek-V3.1', layers: 61, attentionHeads: 128, kvHeads: 128, headDim: 192, hiddenSize: 7168, intermediateSize: 18432, parameters: 671e9, dtypeBytes: 1, vocabSize: 129280, maxPositionEmbeddings: 163840, attention: 'mla', kvLoraRank: 512, qkRopeHeadDim: 64, moe: true, experts: 256, expertsPerToken: 8, quantization: 'fp8' },
+  // google/gemma-3-27b-it config.json (text_config): 62 layers, hidden 5376, 32 heads, 16 KV heads, head_dim 128,
+  // intermediate 21504, vocab 262208, sliding_window 1024 with sliding_window_pattern 6 (52 sliding, 10 global),
+  // max_position_embeddings 131072, tied embeddings, SigLIP vision tower.
+  { id: 'gemma-3-27b', huggingFaceId: 'google/gemma-3-27b-it', layers: 62, attentionHeads: 32, kvHeads: 16, headDim: 128, hiddenSize: 5376, intermediateSize: 21504, parameters: 27.4e9, vocabSize: 262208, tieWordEmbeddings: true, maxPositionEmbeddings: 131072, slidingWindow: 1024, slidingWindowLayers: 52, multimodal: true },
+  // mistralai/Mistral-Small-3.2-24B-Instruct-2506 config.json (text_config): 40 layers, hidden 5120, 32 heads,
+  // 8 KV heads, head_dim 128, intermediate 32768, vocab 131072, max_position_embeddings 131072, Pixtral vision tower.
+  { id: 'mistral-small-3.2-24b', huggingFaceId: 'mistralai/Mistral-Small-3.2-24B-Instruct-2506', layers: 40, attentionHeads: 32, kvHeads: 8, headDim: 128, hiddenSize: 5120, intermediateSize: 32768, parameters: 24.0e9, vocabSize: 131072, maxPositionEmbeddings: 131072, multimodal: true },
+  // Qwen/Qwen2.5-VL-7B-Instruct config.json: 28 layers, hidden 3584, 28 heads, 4 KV heads, intermediate 18944,
+  // vocab 152064, max_position_embeddings 128000; 0.67B-parameter vision tower.
+  qwen('qwen2.5-vl-7b', 'Qwen/Qwen2.5-VL-7B-Instruct', { layers: 28, attentionHeads: 28, kvHeads: 4, hiddenSize: 3584, intermediateSize: 18944, parameters: 8.29e9, vocabSize: 152064, maxPositionEmbeddings: 128000, multimodal: true }),
+  // meta-llama/Llama-3.2-11B-Vision-Instruct config.json (text_config): 40 layers (8 of them cross-attention),
+  // hidden 4096, 32 heads, 8 KV heads, intermediate 14336, vocab 128256, max_position_embeddings 131072.
+  llama('llama-3.2-11b-vision', 'meta-llama/Llama-3.2-11B-Vision-Instruct', { layers: 40, attentionHeads: 32, kvHeads: 8, headDim: 128, hiddenSize: 4096, intermediateSize: 14336, parameters: 10.6e9, multimodal: true }),
 ];
 
 const byKey = new Map<string, ModelSpec>();

@@ -23,6 +23,9 @@ const GIB = 2 ** 30;
  */
 export const QUANT_BYTES: Record<Quantization, number | undefined> = { none: undefined, awq: 0.52, gptq: 0.52, fp8: 1, int8: 1, mxfp4: 0.53125, nvfp4: 0.5625 };
 
+/** See weightsGiB: the padding of MXFP4 expert tensors as loaded (3072 / 2880). */
+export const MXFP4_EXPERT_PADDING = 3072 / 2880;
+
 /** Parameters of an architecture, derived from `weightsGiB` when the count is missing (a hand-described checkpoint). */
 export function parametersOf(model: ModelArchitecture, quantization: Quantization): number | undefined {
   if (typeof model.parameters === 'number' && Number.isFinite(model.parameters) && model.parameters > 0) return model.parameters;
@@ -45,8 +48,11 @@ export function weightsGiB(model: ModelArchitecture, quantization: Quantization 
   const embeddings = model.hiddenSize && model.vocabSize ? model.vocabSize * model.hiddenSize * (model.tieWordEmbeddings ? 1 : 2) : 0;
   const wide = Math.max(dtype, 2);
   if (quantization === 'mxfp4' && model.expertParameters !== undefined) {
+    // The loaded MXFP4 expert tensors are ~6.7% larger than 4.25 bits per weight: vLLM's MXFP4 MoE path pads the
+    // expert width (2880 -> 3072 for gpt-oss). Checked against "Model loading took 64.38 GiB" (gpt-oss-120b, 0.14.1,
+    // H100, Triton backend) and 13.72 GiB (gpt-oss-20b, 0.19.0, A100).
     const experts = Math.min(model.expertParameters, params);
-    return (experts * linearBytes + (params - experts) * wide) / GIB;
+    return (experts * linearBytes * MXFP4_EXPERT_PADDING + (params - experts) * wide) / GIB;
   }
   return ((params - embeddings) * linearBytes + embeddings * wide) / GIB;
 }
