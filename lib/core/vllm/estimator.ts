@@ -123,6 +123,8 @@ export interface VllmMemoryEstimate {
     readonly tensorParallelSize: number;
     readonly gpuMemoryUtilization: number;
     readonly engine: 'v0' | 'v1';
+    /** Whether vLLM runs this model on Model Runner V2 (dense models from 0.25.0). */
+    readonly modelRunnerV2: boolean;
     readonly maxNumSeqs: number;
     readonly forwardActivationGiB: number;
     readonly samplerWarmupGiB: number;
@@ -247,11 +249,14 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
   const baseWeights = weightsGiB(model, quantization) / (tp * pp);
   const weightsPerGpu = Math.max(0, baseWeights - cpuOffload) + lora + draft.weightsGiB;
 
+  // Model Runner V2 runs dense models from 0.25.0 (MoE and hybrid Mamba-style models stay on the V1 runner).
+  const modelRunnerV2 = engine === 'v1' && versionAtLeast(version, VLLM_MILESTONES.modelRunnerV2Dense) && !model.moe;
   const encoder = input.encoderProfileGiB ?? (engine === 'v1' ? encoderProfileGiB(model, params, batched) : model.encoderProfileGiB ?? 0);
-  const act = activationTerms({ model, parameters: params, engine, tensorParallelSize: tp, maxNumBatchedTokens: batched, maxNumSeqs, speculativeTokens: draft.tokens, encoderGiB: encoder });
+  const act = activationTerms({ model, parameters: params, engine, tensorParallelSize: tp, maxNumBatchedTokens: batched, maxNumSeqs, speculativeTokens: draft.tokens, encoderGiB: encoder, modelRunnerV2 });
   const activation = input.activationPeakGiB ?? act.peakGiB;
   const nonTorch = input.nonTorchGiB ?? nonTorchGiB(engine, tp, nodes);
-  const graphsCounted = versionAtLeast(version, VLLM_MILESTONES.cudaGraphProfiling) && !input.enforceEager;
+  // Graph memory is budgeted from 0.21.0, except on Model Runner V2, whose estimate is 0 (vllm-project/vllm#49224).
+  const graphsCounted = versionAtLeast(version, VLLM_MILESTONES.cudaGraphProfiling) && !input.enforceEager && !modelRunnerV2;
   const cudaGraph = input.enforceEager ? 0 : input.cudaGraphGiB ?? (graphsCounted ? CUDA_GRAPH_DEFAULT_GIB : 0);
 
   const budget = gpu.memoryGiB * util;
@@ -295,8 +300,9 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
   if (available <= 0) {
     problems.push(
       `The weights (${round(weightsPerGpu)} GiB per GPU at tensorParallelSize ${tp}) plus overheads (${round(activation + nonTorch + (graphsCounted ? cudaGraph : 0))} GiB: ${overheadText}) ` +
-        `exceed the ${round(budget)} GiB vLLM may use on ${where}, leaving no memory for the KV cache; the term that ran out is ${largest[0]}. ` +
-        `Raise tensorParallelSize, quantize the weights (awq, fp8), ${largest[0] === 'weights' ? 'or use a larger GPU' : `${shrink}, or use a larger GPU`}.`,
+        `exceed the ${round(budget)} GiB vLLM may use on ${where}, leaving no memory for the KV cache (0 whole requests); the term that ran out is the KV cache, ` +
+        `squeezed most by the ${largest[0]} (${round(largest[1])} GiB)${largest[0] === 'weights' ? `, then the ${largestNonWeight[0]} (${round(largestNonWeight[1])} GiB)` : ''}. ` +
+        `Raise tensorParallelSize, quantize the weights (awq, fp8), or use a larger GPU${largestNonWeight[1] >= 1 ? `; or ${shrink}` : ''}.`,
     );
   } else if (refuseV1 || refuseV0) {
     const fitBlocks = layout.contextBytesPerBlock > 0 ? Math.floor((available * GIB - layout.fixedBytesPerRequest) / layout.contextBytesPerBlock) : 0;
@@ -310,8 +316,9 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
   }
   if (!graphsCounted && !input.enforceEager && engine === 'v1') {
     const headroom = gpu.memoryGiB * (1 - util);
-    if (headroom < CUDA_GRAPH_DEFAULT_GIB) {
-      warnings.push(`vLLM ${version.join('.')} captures CUDA graphs after the KV cache into the ${round(headroom)} GiB left by gpuMemoryUtilization ${util}; graphs take about ${CUDA_GRAPH_DEFAULT_GIB} GiB, so capture may fail with out-of-memory after start-up. Lower gpuMemoryUtilization or set enforceEager.`);
+    const graphs = input.cudaGraphGiB ?? CUDA_GRAPH_DEFAULT_GIB;
+    if (headroom < graphs + nonTorch) {
+      warnings.push(`vLLM ${version.join('.')}${modelRunnerV2 ? ' (Model Runner V2, which does not budget CUDA graphs)' : ''} captures CUDA graphs after the KV cache into the ${round(headroom)} GiB that gpuMemoryUtilization ${util} leaves; graphs take about ${round(graphs)} GiB, so capture may fail with out-of-memory after the fit check passed. Lower gpuMemoryUtilization to at most ${round(1 - (graphs + nonTorch) / gpu.memoryGiB, 3)} or set enforceEager.`);
     }
   }
   if (model.multimodal && model.encoderProfileGiB === undefined && input.encoderProfileGiB === undefined && engine === 'v1') {
@@ -342,6 +349,7 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
       tensorParallelSize: tp,
       gpuMemoryUtilization: util,
       engine,
+      modelRunnerV2,
       maxNumSeqs,
       forwardActivationGiB: round(act.forwardGiB, 3),
       samplerWarmupGiB: round(act.samplerGiB, 3),

@@ -105,6 +105,13 @@ export function schedulerDefaults(version: VersionTuple, gpu: GpuSpec, maxModelL
  */
 export const SAMPLER_BYTES_PER_LOGIT = 38;
 
+/**
+ * Bytes per logit of Model Runner V2's profiling sampler (`vllm/v1/worker/gpu/model_runner.py`,
+ * `_dummy_sampler_run`, which skips top-k, top-p and logprobs): bf16 logits (2) + fp32 copy (4) +
+ * temperature-scaled copy (4) + the Gumbel-noise probabilities it samples from (4) = 14 bytes.
+ */
+export const SAMPLER_BYTES_PER_LOGIT_MRV2 = 14;
+
 /** The activation terms of the profiling run, in GiB per GPU. */
 export interface ActivationTerms {
   /** The forward pass over maxNumBatchedTokens dummy tokens. */
@@ -139,6 +146,8 @@ export function activationTerms(args: {
   readonly maxNumSeqs: number;
   readonly speculativeTokens: number;
   readonly encoderGiB: number;
+  /** Model Runner V2 (dense models from 0.25.0): a leaner profiling sampler. */
+  readonly modelRunnerV2?: boolean;
 }): ActivationTerms {
   const { model, tensorParallelSize: tp, maxNumBatchedTokens: tokens } = args;
   const hidden = hiddenOf(model, args.parameters);
@@ -152,7 +161,8 @@ export function activationTerms(args: {
     return { forwardGiB: forward, samplerGiB: sampler, encoderGiB: args.encoderGiB, peakGiB: Math.max(forward + sampler, args.encoderGiB), dominant: forward + sampler >= args.encoderGiB ? 'forward' : 'encoder' };
   }
   const rows = Math.min(args.maxNumSeqs, tokens);
-  const sampler = (rows * vocab * SAMPLER_BYTES_PER_LOGIT + rows * args.speculativeTokens * vocab * 12) / GIB;
+  const perLogit = args.modelRunnerV2 ? SAMPLER_BYTES_PER_LOGIT_MRV2 : SAMPLER_BYTES_PER_LOGIT;
+  const sampler = (rows * vocab * perLogit + rows * args.speculativeTokens * vocab * 12) / GIB;
   const largest = Math.max(forward, sampler, args.encoderGiB);
   const dominant = largest === sampler ? 'sampler' : largest === forward ? 'forward' : 'encoder';
   return { forwardGiB: forward, samplerGiB: sampler, encoderGiB: args.encoderGiB, peakGiB: largest + hiddenStates, dominant };

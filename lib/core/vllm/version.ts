@@ -56,6 +56,14 @@ export const VLLM_MILESTONES = {
    * default `max_num_batched_tokens` becomes 16384 ("for GPUs like B200/B300 with >= 160GB memory").
    */
   hugeGpuBatch16384: '0.28.0',
+  /**
+   * Model Runner V2 (`vllm/v1/worker/gpu/model_runner.py`) became the default for all dense models (PR #44443,
+   * merged 2026-07-02, released with the PagedAttention removal #47361). Its profiling sampler skips top-k, top-p and
+   * logprobs ("NOTE(woosuk): During the initial memory profiling, the sampler may skip top_k, top_p, and logprobs"),
+   * and its `profile_cudagraph_memory()` returns 0 (vllm-project/vllm#49224), so graphs land in the headroom again.
+   * MoE and hybrid models stay on the V1 runner (PR #46646 to switch them was closed unmerged).
+   */
+  modelRunnerV2Dense: '0.25.0',
 } as const;
 
 /** The flag that keeps request payloads out of the logs, in the spelling the given version accepts. */

@@ -42,7 +42,8 @@ describe('weightsGiB', () => {
 
 describe('estimateVllmMemory', () => {
   test('follows vLLM accounting: budget minus weights and overheads, whole blocks of 16 tokens', () => {
-    const e = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', gpuMemoryUtilization: 0.9, maxModelLen: 8192, activationPeakGiB: 1, nonTorchGiB: 0.5, cudaGraphGiB: 0.5 });
+    // 0.24: the V1 model runner, which budgets CUDA graphs (Model Runner V2 runs dense models from 0.25 and does not).
+    const e = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.24.0', gpuMemoryUtilization: 0.9, maxModelLen: 8192, activationPeakGiB: 1, nonTorchGiB: 0.5, cudaGraphGiB: 0.5 });
     const available = 79.2 * 0.9 - (8.03e9 * 2) / 2 ** 30 - 2;
     expect(e.availableKvGiB).toBeCloseTo(available, 2);
     expect(e.gpuBlocks).toBe(Math.floor((available * 2 ** 30) / (131072 * 16)));
@@ -94,6 +95,52 @@ describe('estimateVllmMemory', () => {
     expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.20.0' }).breakdown.cudaGraphGiB).toBe(0);
     expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.21.0' }).breakdown.cudaGraphGiB).toBe(0.35);
     expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.21.0', enforceEager: true }).breakdown.cudaGraphGiB).toBe(0);
+  });
+
+  test('Model Runner V2 (dense models from 0.25): lean sampler warm-up, no graph budget, a headroom warning instead', () => {
+    const v24 = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.24.0', maxModelLen: 8192 });
+    const v26 = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.26.0', maxModelLen: 8192 });
+    expect(v24.breakdown.modelRunnerV2).toBe(false);
+    expect(v26.breakdown.modelRunnerV2).toBe(true);
+    expect(v26.breakdown.samplerWarmupGiB).toBeLessThan(v24.breakdown.samplerWarmupGiB / 2);
+    expect(v24.breakdown.cudaGraphGiB).toBe(0.35);
+    expect(v26.breakdown.cudaGraphGiB).toBe(0);
+    const tight = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.26.0', maxModelLen: 8192, gpuMemoryUtilization: 0.995 });
+    expect(tight.warnings.join(' ')).toMatch(/does not budget CUDA graphs.*Lower gpuMemoryUtilization to at most 0\.99/);
+    // MoE models stay on the V1 runner.
+    expect(estimateVllmMemory({ model: 'qwen3-30b-a3b', gpu: 'H100-80GB', vllmVersion: '0.26.0' }).breakdown.modelRunnerV2).toBe(false);
+  });
+
+  test('sampler warm-up on big GPUs: 1024 rows of full-vocabulary logits, growing with the vocabulary', () => {
+    const llama = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown;
+    const qwen = estimateVllmMemory({ model: 'qwen3-8b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown;
+    const oss = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown;
+    expect(llama).toMatchObject({ maxNumSeqs: 1024, maxNumBatchedTokens: 8192, largestOverhead: 'weights' });
+    // The logged H100 peaks: 4.8-7.4 GiB for Llama (128K vocab) to gpt-oss (201K).
+    expect(llama.activationPeakGiB).toBeGreaterThan(4.5);
+    expect(qwen.activationPeakGiB).toBeGreaterThan(llama.activationPeakGiB);
+    expect(oss.activationPeakGiB).toBeGreaterThan(7);
+    expect(oss.activationPeakGiB).toBeLessThan(7.6);
+    // A100s keep the small defaults.
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'A100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 2048 });
+  });
+
+  test('hybrid attention: only full-attention layers grow with the context (gpt-oss-120b, 131072 tokens)', () => {
+    const hybrid = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H200', vllmVersion: '0.11.0', maxModelLen: 131072 });
+    const before = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H200', vllmVersion: '0.9.2', maxModelLen: 131072 });
+    expect(hybrid.breakdown).toMatchObject({ fullAttentionLayers: 18, slidingWindowLayers: 18, kvCacheGroups: 2 });
+    // 18 full layers x 131072 tokens x 2 KiB + 18 sliding layers x (128 - 1 + 8192 batched tokens) window: 4.5 + 0.3 GiB.
+    expect(hybrid.breakdown.kvGiBPerRequest).toBeCloseTo(4.82, 1);
+    expect(before.breakdown.kvGiBPerRequest).toBeCloseTo(9, 1);
+    expect(hybrid.maxConcurrencyExact).toBeGreaterThan(1.7 * before.maxConcurrencyExact);
+  });
+
+  test('problems name the term that ran out and speak in whole requests', () => {
+    const e = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H100-80GB', vllmVersion: '0.10.1' });
+    expect(e.fits).toBe(false);
+    expect(e.maxConcurrency).toBe(0);
+    expect(e.problems[0]).toMatch(/0 whole requests\); the term that ran out is the KV cache, squeezed most by the weights \(64\.\d+ GiB\), then the sampler warm-up \(7\.\d+ GiB\)/);
+    expect(e.problems[0]).toMatch(/lower maxNumSeqs \(the sampler warm-up takes 7\.\d+ GiB at 1024\)/);
   });
 
   test('default batched tokens follow the version and the GPU size', () => {
