@@ -17,6 +17,10 @@ export interface StartupCase {
   readonly note?: string;
   /** The estimator misses this KV figure by more than the tolerance; the reason is in `note`. */
   readonly knownKvMiss?: boolean;
+  /** The log lines the numbers come from, verbatim (trimmed to the relevant lines). */
+  readonly log?: string;
+  /** Per-term figures the log printed (GiB per GPU), for the per-term comparison. */
+  readonly logged?: { readonly weightsGiB?: number; readonly activationGiB?: number; readonly nonTorchGiB?: number; readonly cudaGraphGiB?: number };
 }
 
 const catalog = (id: string, extra: Partial<ModelArchitecture> = {}): ModelArchitecture => ({ ...findModel(id)!, ...extra });
@@ -31,6 +35,9 @@ export const STARTUP_CASES: readonly StartupCase[] = [
     input: { model: 'llama-3.1-8b', gpu: RTX3090, gpuMemoryUtilization: 0.9, maxModelLen: 20000, vllmVersion: '0.6.4' },
     started: true,
     observedKvGiB: 3.81,
+    logged: { weightsGiB: 14.99, nonTorchGiB: 0.35 },
+    log: `Loading model weights took 14.9888 GB
+Memory profiling results: total_gpu_memory=23.58GiB initial_memory_usage=15.34GiB peak_torch_memory=17.06GiB memory_usage_post_profile=15.35GiB non_torch_memory=0.35GiB kv_cache_size=3.81GiB gpu_memory_utilization=0.90`,
   },
   {
     name: 'Llama-3.1-8B, RTX 3090, max len 29000 refused',
@@ -67,6 +74,10 @@ export const STARTUP_CASES: readonly StartupCase[] = [
     input: { model: catalog('llama-3.1-70b', { weightsGiB: 67.72 }), gpu: 'H100-80GB', gpuMemoryUtilization: 0.98, maxModelLen: 2048, vllmVersion: '0.7.1' },
     started: true,
     observedKvGiB: 6.74,
+    logged: { weightsGiB: 67.72 },
+    log: `INFO 01-30 03:18:12 gpu_model_runner.py:848] Loading model weights took 67.7229 GB
+INFO 01-30 03:19:14 kv_cache_utils.py:395] # GPU blocks: 1381
+INFO 01-30 03:19:14 kv_cache_utils.py:398] Maximum concurrency for 2048 tokens per request: 10.79x`,
     knownKvMiss: true,
     note: 'Early V1 engine (VLLM_USE_V1=1 on 0.7.1): its profiling held about 2 GiB more than gpuplane models for 0.7.x.',
   },
@@ -76,6 +87,9 @@ export const STARTUP_CASES: readonly StartupCase[] = [
     input: { model: catalog('qwen2.5-7b', { weightsGiB: 5.2 }), gpu: { id: 'RTX-4060', memoryGiB: 8.0 }, gpuMemoryUtilization: 0.7, maxModelLen: 4096, vllmVersion: '0.7.3' },
     started: false,
     observedKvGiB: -1.05,
+    logged: { weightsGiB: 5.2, activationGiB: 1.42, nonTorchGiB: 0.03 },
+    log: `INFO 02-26 09:54:05 worker.py:267] the current vLLM instance can use total_gpu_memory (8.00GiB) x gpu_memory_utilization (0.70) = 5.60GiB
+INFO 02-26 09:54:05 worker.py:267] model weights take 5.20GiB; non_torch_memory takes 0.03GiB; PyTorch activation peak memory takes 1.42GiB; the rest of the memory reserved for KV Cache is -1.05GiB.`,
   },
   {
     name: 'gpt-oss-20b (MXFP4, 13.72 GiB), A100 80GB, 0.65, 131072',
@@ -86,6 +100,9 @@ export const STARTUP_CASES: readonly StartupCase[] = [
     },
     started: true,
     observedKvGiB: 36.56,
+    logged: { weightsGiB: 13.72 },
+    log: `Model loading took 13.72 GiB memory and 62.336108 seconds
+Available KV cache memory: 36.56 GiB`,
     note: 'Architecture from the gpt-oss-20b config: 24 layers, 8 KV heads of 64, hidden 2880, 4 of 32 experts of 2880 per token.',
   },
   {
@@ -94,6 +111,8 @@ export const STARTUP_CASES: readonly StartupCase[] = [
     input: { model: 'llama-3.1-8b', gpu: 'A100-40GB', gpuMemoryUtilization: 0.9, maxModelLen: 131072, maxNumBatchedTokens: 8192, vllmVersion: '0.15.1', enforceEager: true },
     started: true,
     observedKvGiB: 19.28,
+    log: `Available KV cache memory: 19.28 GiB
+GPU KV cache size: 157,936 tokens`,
     note: 'The log prints "Chunked prefill is enabled with max_num_batched_tokens=8192" (the offline LLM class default), passed as given.',
   },
   {
@@ -107,5 +126,84 @@ export const STARTUP_CASES: readonly StartupCase[] = [
     source: 'https://github.com/vllm-project/vllm/issues/7028 ("When I load model with default gpu_memory_utilization (which is 0.9), it loads ok")',
     input: { model: 'mistral-7b', quantization: 'awq', gpu: 'T4', gpuMemoryUtilization: 0.9, maxModelLen: 32768, vllmVersion: '0.5.3', enforceEager: true },
     started: true,
+  },
+
+  // --- Cases added for issue 11 (vLLM 0.8 and later unless marked). `log` holds the lines the numbers come from.
+  {
+    name: 'gpt-oss-120b (MXFP4, 65.97 GiB), H100 80GB, vLLM 0.10.1 defaults, refused',
+    source: 'https://github.com/vllm-project/vllm/issues/23278 (QichangZheng, 2025-08-20: "gpt-oss 120b does not work while gpt-oss 20b works on H100")',
+    input: { model: catalog('gpt-oss-120b', { weightsGiB: 65.97 }), gpu: 'H100-80GB', vllmVersion: '0.10.1' },
+    started: false,
+    observedKvGiB: -2.14,
+    logged: { weightsGiB: 65.97 },
+    note: 'The excerpt does not show the command; vLLM defaults (0.9, 1024 sequences, 8192 tokens) are assumed. The 7.4 GiB overhead is the sampler warm-up over 1024 x 201088 logits.',
+    log: `(EngineCore_0 pid=5839) WARNING 08-20 18:04:08 [marlin_utils_fp4.py:196] Your GPU does not have native support for FP4 computation but FP4 quantization is being used. Weight-only FP4 compression will be used leveraging the Marlin kernel.
+(EngineCore_0 pid=5839) INFO 08-20 18:04:10 [gpu_model_runner.py:2007] Model loading took 65.9651 GiB and 12.799889 seconds
+(EngineCore_0 pid=5839) INFO 08-20 18:04:22 [gpu_worker.py:276] Available KV cache memory: -2.14 GiB
+(EngineCore_0 pid=5839) ERROR 08-20 18:04:22 [core.py:700] EngineCore failed to start.`,
+  },
+  {
+    name: 'gpt-oss-120b, H100 80GB, 0.95, max_num_batched_tokens 1024, 131072 refused (vLLM 0.11, hybrid KV)',
+    source: 'https://github.com/vllm-project/vllm/issues/27508 (matheusfvesco, 2025-10-31: `vllm serve openai/gpt-oss-120b --gpu-memory-utilization 0.95 --max-num-batched-tokens 1024`)',
+    input: { model: 'gpt-oss-120b', gpu: 'H100-80GB', gpuMemoryUtilization: 0.95, maxNumBatchedTokens: 1024, vllmVersion: '0.11.0' },
+    started: false,
+    observedKvGiB: 1.71,
+    note: 'The 4.54 GiB one request needs is 18 full layers x 131072 tokens plus 18 sliding layers x (127 + 1024)-token windows: only the hybrid layout gives it. The weights are not in the excerpt (catalog MXFP4 size with Triton padding, 64.4 GiB; the Marlin path of 0.10 loaded 65.97).',
+    knownKvMiss: true,
+    log: `(EngineCore_DP0 pid=6880) INFO 10-31 15:07:49 [gpu_worker.py:298] Available KV cache memory: 1.71 GiB
+(EngineCore_DP0 pid=6880) ERROR 10-31 15:07:50 [core.py:708] EngineCore failed to start.
+(EngineCore_DP0 pid=6880) ValueError: To serve at least one request with the models's max seq len (131072), (4.54 GiB KV cache is needed, which is larger than the available KV cache memory (1.71 GiB).`,
+  },
+  {
+    name: 'Qwen3-235B-A22B-FP8, 4x H100 80GB, TP=4, defaults, LMCache connector (vLLM 0.9.2)',
+    source: 'https://github.com/vllm-project/vllm/issues/21348 (MMuzzammil1, 2025-07-22: `vllm serve Qwen3-235B-A22B-FP8 --tensor-parallel-size 4 --kv-transfer-config LMCacheConnectorV1`)',
+    input: { model: 'qwen3-235b-a22b-fp8', gpu: 'H100-80GB', tensorParallelSize: 4, vllmVersion: '0.9.2' },
+    started: true,
+    observedKvGiB: 8.11,
+    knownKvMiss: true,
+    note: 'gpuplane predicts about 2.3 GiB more KV memory. Unexplained; the LMCache connector (its GPU staging buffers are not modelled) is the likeliest reason. 178,880 tokens x 48 KiB = 8.19 GiB confirms the KV geometry (94 layers, 1 KV head per rank).',
+    log: `Available KV cache memory: 8.11 GiB
+GPU KV cache size: 178,880 tokens`,
+  },
+  {
+    name: 'Llama-3.1-8B, L40S, max len 32768 (vLLM 0.8.5 dev, V1)',
+    source: 'https://github.com/vllm-project/vllm/pull/17122 (Datta0, 2025-04-24: "meta-llama/Llama-3.1-8B-Instruct on 1xL40S GPU")',
+    input: { model: 'llama-3.1-8b', gpu: 'L40S', maxModelLen: 32768, vllmVersion: '0.8.5' },
+    started: true,
+    observedKvGiB: 19.37,
+    knownKvMiss: true,
+    logged: { weightsGiB: 14.99 },
+    note: 'KV from 158,656 tokens x 128 KiB. The log implies 5.6 GiB of overhead at 0.9; gpuplane predicts 1.3 GiB (256 sampler rows). Unexplained: a 1024-row sampler warm-up would account for it, but the 0.8.x default for a 44 GiB GPU is 256 sequences.',
+    log: `INFO 04-24 16:33:00 [gpu_model_runner.py:1316] Model loading took 14.9889 GiB and 3.652170 seconds
+INFO 04-24 16:33:13 [kv_cache_utils.py:634] GPU KV cache size: 158,656 tokens
+INFO 04-24 16:33:13 [kv_cache_utils.py:637] Maximum concurrency for 32,768 tokens per request: 4.84x`,
+  },
+  {
+    name: 'Llama-3-8B, H100 80GB, defaults (V0, vLLM 0.6.5 dev, memory profiling overhaul)',
+    source: 'https://github.com/vllm-project/vllm/pull/10511 (youkaichao, 2024-12-14: `vllm serve meta-llama/Meta-Llama-3-8B`)',
+    input: { model: 'llama-3.1-8b', gpu: { id: 'H100-80GB', memoryGiB: 79.22 }, vllmVersion: '0.6.5', maxModelLen: 8192 },
+    started: true,
+    observedKvGiB: 53.29,
+    logged: { weightsGiB: 14.96, activationGiB: 1.26, nonTorchGiB: 1.79 },
+    note: 'Llama-3-8B has the Llama-3.1-8B geometry with an 8192 context. Pre-0.8 (V0); kept for the per-term comparison.',
+    log: `INFO 12-13 19:54:18 worker.py:243] total_gpu_memory     79.22GiB
+INFO 12-13 19:54:18 worker.py:243] gpu_memory_utilization       0.90
+INFO 12-13 19:54:18 worker.py:243] model weights take   14.96GiB
+INFO 12-13 19:54:18 worker.py:243] non_torch_memory     1.79GiB
+INFO 12-13 19:54:18 worker.py:243] PyTorch activation peak memory       1.26GiB
+INFO 12-13 19:54:18 worker.py:243] available_kv_cache_memory    53.29GiB`,
+  },
+  {
+    name: 'Llama-3.2-11B-Vision, H100 80GB, max len 65536, 128 seqs, eager (V0 0.6.6: 36.6 GiB encoder profiling)',
+    source: 'https://github.com/vllm-project/vllm/pull/12126 (youkaichao, 2025-01-16: `vllm serve meta-llama/Llama-3.2-11B-Vision --load-format dummy --max-model-len 65536 --max-num-seqs 128 --enforce-eager`)',
+    input: { model: 'llama-3.2-11b-vision', gpu: { id: 'H100-80GB', memoryGiB: 79.22 }, maxModelLen: 65536, maxNumSeqs: 128, enforceEager: true, vllmVersion: '0.6.6' },
+    started: true,
+    observedKvGiB: 14.65,
+    knownKvMiss: true,
+    logged: { weightsGiB: 19.86, activationGiB: 36.63, nonTorchGiB: 0.16 },
+    note: 'The V0 mllama profile runs 128 dummy sequences with images and cross-attention states; gpuplane does not model that phase for V0 (pass encoderProfileGiB from a log). Weights 19.86 vs 19.7 predicted.',
+    log: `INFO 01-16 09:40:00 worker.py:238] the current vLLM instance can use total_gpu_memory (79.22GiB) x gpu_memory_utilization (0.90) = 71.29GiB
+INFO 01-16 09:40:00 worker.py:238] model weights take 19.86GiB; non_torch_memory takes 0.16GiB; PyTorch activation peak memory takes 36.63GiB; the rest of the memory reserved for KV Cache is 14.65GiB.
+INFO 01-16 09:40:00 executor_base.py:95] # CUDA blocks: 6001, # CPU blocks: 1638`,
   },
 ];

@@ -167,10 +167,12 @@ describe('estimateVllmMemory', () => {
 });
 
 describe('accuracy against real vLLM startup logs', () => {
+  /** Issue 11's tolerance: 5% or 0.5 GiB, whichever is larger. */
+  const tolerance = (observed: number): number => Math.max(Math.abs(observed) * 0.05, 0.5);
   const results = STARTUP_CASES.map((c) => {
     const e = estimateVllmMemory(c.input);
-    const tolerance = c.observedKvGiB === undefined ? undefined : Math.max(Math.abs(c.observedKvGiB) * 0.1, 1);
-    return { c, e, verdictOk: e.fits === c.started, kvOk: tolerance === undefined ? undefined : Math.abs(e.availableKvGiB - c.observedKvGiB!) <= tolerance };
+    const kvOk = c.observedKvGiB === undefined ? undefined : Math.abs(e.availableKvGiB - c.observedKvGiB) <= tolerance(c.observedKvGiB);
+    return { c, e, verdictOk: e.fits === c.started, kvOk };
   });
 
   test.each(results.map((r) => [r.c.name, r] as const))('%s', (_name, r) => {
@@ -178,29 +180,47 @@ describe('accuracy against real vLLM startup logs', () => {
     expect(r.e.fits).toBe(r.c.started);
     // A case the estimator is known to miss records why; it must stay a miss until the model learns it.
     if (r.kvOk !== undefined) expect(r.kvOk).toBe(!r.c.knownKvMiss);
+    if (r.c.knownKvMiss) expect(r.c.note).toBeTruthy();
   });
 
-  test('says correctly whether vLLM started or refused in at least 9 of 10 cases', () => {
+  test('the collection covers refusals, hybrid attention, MoE, quantized and tensor-parallel startups', () => {
+    expect(STARTUP_CASES.filter((c) => !c.started).length).toBeGreaterThanOrEqual(5);
+    expect(STARTUP_CASES.some((c) => (c.input.tensorParallelSize ?? 1) > 1)).toBe(true);
+    expect(STARTUP_CASES.some((c) => typeof c.input.model !== 'string' ? c.input.model.slidingWindow : findModel(c.input.model)?.slidingWindow)).toBe(true);
+  });
+
+  test('says correctly whether vLLM started or refused in at least 95% of the cases', () => {
     const right = results.filter((r) => r.verdictOk).length;
-    expect(results.length).toBeGreaterThanOrEqual(10);
-    expect(right / results.length).toBeGreaterThanOrEqual(0.9);
+    expect(right / results.length).toBeGreaterThanOrEqual(0.95);
   });
 
-  test('where vLLM started, predicts the KV cache within 10% or 1 GiB in at least 8 of 10 cases', () => {
-    const started = results.filter((r) => r.c.started && r.kvOk !== undefined);
-    expect(started.length).toBeGreaterThanOrEqual(5);
-    expect(started.filter((r) => r.kvOk).length / started.length).toBeGreaterThanOrEqual(0.8);
-  });
-
-  test('over every logged KV figure (refusals included), within tolerance in at least 8 of 10', () => {
-    const logged = results.filter((r) => r.kvOk !== undefined);
-    expect(logged.length).toBeGreaterThanOrEqual(8);
-    expect(logged.filter((r) => r.kvOk).length / logged.length).toBeGreaterThanOrEqual(0.8);
+  test('where vLLM started, the KV cache is within 5% or 0.5 GiB in at least 85% of the cases without a documented miss', () => {
+    const started = results.filter((r) => r.c.started && r.kvOk !== undefined && !r.c.knownKvMiss);
+    expect(started.length).toBeGreaterThanOrEqual(4);
+    expect(started.filter((r) => r.kvOk).length / started.length).toBeGreaterThanOrEqual(0.85);
   });
 
   afterAll(() => {
-    const rows = results.map((r) => `${r.verdictOk ? 'ok  ' : 'MISS'} ${r.kvOk === undefined ? '    ' : r.kvOk ? 'ok  ' : 'MISS'} predicted ${r.e.availableKvGiB.toFixed(2).padStart(6)} GiB observed ${r.c.observedKvGiB === undefined ? '     -' : r.c.observedKvGiB.toFixed(2).padStart(6)} GiB  ${r.c.name}`);
+    const f = (x: number | undefined): string => (x === undefined ? '     -' : x.toFixed(2).padStart(6));
+    const rows = results.map((r) => {
+      const b = r.e.breakdown;
+      const l = r.c.logged ?? {};
+      return [
+        r.verdictOk ? 'ok  ' : 'MISS',
+        r.kvOk === undefined ? '    ' : r.kvOk ? 'ok  ' : 'MISS',
+        `w ${f(r.e.weightsGiBPerGpu)}/${f(l.weightsGiB)}`,
+        `act ${f(b.activationPeakGiB)}/${f(l.activationGiB)}`,
+        `nt ${f(b.nonTorchGiB)}/${f(l.nonTorchGiB)}`,
+        `cg ${f(b.cudaGraphGiB)}/${f(l.cudaGraphGiB)}`,
+        `kv ${f(r.e.availableKvGiB)}/${f(r.c.observedKvGiB)}`,
+        r.c.name,
+      ].join('  ');
+    });
+    const started = results.filter((r) => r.c.started && r.kvOk !== undefined);
     // eslint-disable-next-line no-console
-    console.log(`estimator vs real startups (verdict, KV):\n${rows.join('\n')}`);
+    console.log(
+      `estimator vs real startups (verdict, KV; each term predicted/logged GiB per GPU):\n${rows.join('\n')}\n` +
+        `verdict right ${results.filter((r) => r.verdictOk).length}/${results.length}; KV within 5%/0.5 GiB where started ${started.filter((r) => r.kvOk).length}/${started.length} (all cases, documented misses included)`,
+    );
   });
 });
