@@ -206,4 +206,27 @@ INFO 12-13 19:54:18 worker.py:243] available_kv_cache_memory    53.29GiB`,
 INFO 01-16 09:40:00 worker.py:238] model weights take 19.86GiB; non_torch_memory takes 0.16GiB; PyTorch activation peak memory takes 36.63GiB; the rest of the memory reserved for KV Cache is 14.65GiB.
 INFO 01-16 09:40:00 executor_base.py:95] # CUDA blocks: 6001, # CPU blocks: 1638`,
   },
+  // Verdict-only cases: published serving commands that started (no KV figure in the source).
+  {
+    name: 'gpt-oss-120b, 2x H100 80GB, TP=2, defaults (vLLM 0.10.2) started',
+    source: 'https://docs.gpustack.ai/latest/performance-lab/gpt-oss-120b/h100 (GPUStack performance lab: "vllm serve openai/gpt-oss-120b --async-scheduling -tp 2", vLLM v0.10.2)',
+    input: { model: 'gpt-oss-120b', gpu: 'H100-80GB', tensorParallelSize: 2, vllmVersion: '0.10.2' },
+    started: true,
+    log: 'Serving Command: vllm serve openai/gpt-oss-120b --async-scheduling -tp 2 (Engine Version vLLM: v0.10.2)',
+  },
+  {
+    name: 'gpt-oss-120b, A100 80GB, max len 32768, 4096 batched tokens (vLLM 0.11.0) started',
+    source: 'https://docs.gpustack.ai/2.0/performance-lab/gpt-oss-120b/a100 (GPUStack performance lab: "vllm serve openai/gpt-oss-120b --max-model-len 32768 --async-scheduling --max-num-batched-tokens 4096", vLLM v0.11.0)',
+    input: { model: 'gpt-oss-120b', gpu: 'A100-80GB', maxModelLen: 32768, maxNumBatchedTokens: 4096, vllmVersion: '0.11.0' },
+    started: true,
+    note: 'On an A100 the defaults stay at 256 sequences, so the sampler warm-up is 1.8 GiB, not the 7.3 GiB an H100 pays.',
+    log: 'Serving Command: vllm serve openai/gpt-oss-120b --max-model-len 32768 --async-scheduling --max-num-batched-tokens 4096 (Engine Version vLLM: v0.11.0)',
+  },
+  {
+    name: 'gpt-oss-20b, A100 80GB, defaults (vLLM 0.11.0) started',
+    source: 'https://docs.gpustack.ai/2.0/performance-lab/gpt-oss-20b/a100 (GPUStack performance lab: "vllm serve openai/gpt-oss-20b --async-scheduling", vLLM v0.11.0)',
+    input: { model: 'gpt-oss-20b', gpu: 'A100-80GB', vllmVersion: '0.11.0' },
+    started: true,
+    log: 'Serving Command: vllm serve openai/gpt-oss-20b --async-scheduling (Engine Version vLLM: v0.11.0)',
+  },
 ];

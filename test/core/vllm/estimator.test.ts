@@ -143,11 +143,51 @@ describe('estimateVllmMemory', () => {
     expect(e.problems[0]).toMatch(/lower maxNumSeqs \(the sampler warm-up takes 7\.\d+ GiB at 1024\)/);
   });
 
+  test('MLA block size follows the attention backend: 64 on Hopper (FlashMLA), 128 on Blackwell (CUTLASS MLA), 16 on Ampere (Triton MLA)', () => {
+    const bs = (gpu: string) => estimateVllmMemory({ model: 'deepseek-v2-lite', gpu, maxModelLen: 8192 }).breakdown.blockSize;
+    expect(bs('H100-80GB')).toBe(64);
+    expect(bs('B200')).toBe(128);
+    expect(bs('A100-80GB')).toBe(16);
+  });
+
+  test('speculative decoding adds the draft weights and its own KV layer; ngram adds nothing', () => {
+    const base = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192, vllmVersion: '0.24.0' });
+    const eagle = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192, vllmVersion: '0.24.0', speculativeDecoding: { method: 'eagle3', numSpeculativeTokens: 3 } });
+    const ngram = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192, vllmVersion: '0.24.0', speculativeDecoding: { method: 'ngram' } });
+    const draft = estimateVllmMemory({ model: 'llama-3.1-70b', gpu: 'H100-80GB', tensorParallelSize: 4, maxModelLen: 8192, speculativeDecoding: { method: 'draft_model', draftModel: 'llama-3.2-1b' } });
+    expect(eagle.breakdown.draftWeightsGiB).toBeGreaterThan(0.3);
+    expect(eagle.kvBytesPerTokenPerGpu).toBe(base.kvBytesPerTokenPerGpu + 128 * 1024 / 32);
+    expect(eagle.availableKvGiB).toBeLessThan(base.availableKvGiB);
+    expect(ngram.availableKvGiB).toBe(base.availableKvGiB);
+    expect(draft.breakdown.draftWeightsGiB).toBeCloseTo((1.24e9 * 2) / 2 ** 30 / 4, 2);
+  });
+
+  test('LoRA slots count as weights; CPU offload moves weights to the host; KV offload is host memory only', () => {
+    const base = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192 });
+    const lora = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192, lora: { maxLoras: 4, maxLoraRank: 64 } });
+    expect(lora.breakdown.loraGiB).toBeGreaterThan(0.3);
+    expect(lora.weightsGiBPerGpu).toBeCloseTo(base.weightsGiBPerGpu + lora.breakdown.loraGiB, 2);
+    const offload = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192, cpuOffloadGiB: 4, kvOffloadingGiB: 32 });
+    expect(offload.weightsGiBPerGpu).toBeCloseTo(base.weightsGiBPerGpu - 4, 2);
+    expect(offload.hostMemoryGiB).toBe(36);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192, kvOffloadingGiB: 32 }).availableKvGiB).toBe(base.availableKvGiB);
+  });
+
+  test('non-torch memory: 0.1 GiB on one GPU, 0.3 with TP on one node, 1.5 across nodes (V1)', () => {
+    const nt = (tensorParallelSize: number, nodes?: number) => estimateVllmMemory({ model: 'llama-3.1-70b', gpu: 'H100-80GB', tensorParallelSize, nodes, maxModelLen: 8192 }).breakdown.nonTorchGiB;
+    expect([nt(4), nt(8), nt(8, 2)]).toEqual([0.3, 0.3, 1.5]);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192 }).breakdown.nonTorchGiB).toBe(0.1);
+  });
+
   test('default batched tokens follow the version and the GPU size', () => {
     const t = (vllmVersion: string, gpu: string, maxModelLen: number) =>
       estimateVllmMemory({ model: 'llama-3.1-8b', gpu, vllmVersion, maxModelLen }).breakdown.maxNumBatchedTokens;
     expect(t('0.26.0', 'H100-80GB', 8192)).toBe(8192);
     expect(t('0.26.0', 'L4', 8192)).toBe(2048);
+    // 0.28 adds a >= 160 GiB tier (B200, B300): 16384 tokens for the API server.
+    expect(t('0.27.0', 'B200', 8192)).toBe(8192);
+    expect(t('0.28.0', 'B200', 8192)).toBe(16384);
+    expect(t('0.28.0', 'A100-80GB', 8192)).toBe(2048);
     expect(t('0.6.4', 'L4', 20000)).toBe(20000);
     expect(t('0.6.4', 'L4', 40000)).toBe(512);
     expect(t('0.7.3', 'L4', 40000)).toBe(2048);
