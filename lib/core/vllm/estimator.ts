@@ -20,7 +20,7 @@ export interface SpeculativeDecodingInput {
   readonly method: 'ngram' | 'suffix' | 'eagle' | 'eagle3' | 'mtp' | 'draft_model';
   /** `num_speculative_tokens`. @default 3 - a common setting; sizes the rejection sampler's warm-up */
   readonly numSpeculativeTokens?: number;
-  /** The draft model for `draft_model` (catalog id or architecture). Required with `draft_model`. */
+  /** The draft model for `draft_model` (catalog id or architecture). @default - none; required with `draft_model` */
   readonly draftModel?: string | ModelArchitecture;
 }
 
@@ -38,11 +38,11 @@ export interface VllmMemoryInput {
   readonly model: string | ModelArchitecture;
   /** A catalog GPU id or `{ memoryGiB }` (the memory the driver reports, or a MIG slice's memory). */
   readonly gpu: GpuInput;
-  /** @default 1 */
+  /** @default 1 - one GPU, vLLM's default */
   readonly tensorParallelSize?: number;
-  /** `--pipeline-parallel-size`; each stage holds its share of the layers. @default 1 */
+  /** `--pipeline-parallel-size`; each stage holds its share of the layers. @default 1 - vLLM's default, no pipeline */
   readonly pipelineParallelSize?: number;
-  /** Nodes the replica spans (multi-node TP/PP through Ray or `--nnodes`). @default 1 */
+  /** Nodes the replica spans (multi-node TP/PP through Ray or `--nnodes`); sizes non-torch memory. @default 1 - one node */
   readonly nodes?: number;
   /** @default 0.9 - vLLM's own default */
   readonly gpuMemoryUtilization?: number;
@@ -67,9 +67,9 @@ export interface VllmMemoryInput {
   readonly blockSize?: number;
   /** @default - the catalog entry's quantization, else 'none' */
   readonly quantization?: Quantization;
-  /** @default DEFAULT_VLLM_VERSION */
+  /** @default DEFAULT_VLLM_VERSION - the release gpuplane renders */
   readonly vllmVersion?: string;
-  /** `--enforce-eager`: no CUDA graphs, so no graph memory. @default false */
+  /** `--enforce-eager`: no CUDA graphs, so no graph memory. @default false - vLLM captures graphs by default */
   readonly enforceEager?: boolean;
   /** Override the activation peak (GiB per GPU). @default - the larger of the forward pass, the sampler warm-up and the encoder profiling */
   readonly activationPeakGiB?: number;
@@ -83,9 +83,9 @@ export interface VllmMemoryInput {
   readonly speculativeDecoding?: SpeculativeDecodingInput;
   /** LoRA adapters. @default - none (no `--enable-lora`) */
   readonly lora?: LoraInput;
-  /** `--cpu-offload-gb`: GiB of weights per GPU kept in host memory. @default 0 */
+  /** `--cpu-offload-gb`: GiB of weights per GPU kept in host memory. @default 0 - vLLM's default, no offload */
   readonly cpuOffloadGiB?: number;
-  /** `--kv-offloading-size`: GiB of host memory for offloaded KV blocks, over all ranks (no GPU memory). @default 0 */
+  /** `--kv-offloading-size`: GiB of host memory for offloaded KV blocks, over all ranks (no GPU memory). @default 0 - no KV offload */
   readonly kvOffloadingGiB?: number;
 }
 
