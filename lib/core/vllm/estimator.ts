@@ -159,9 +159,10 @@ const finiteNonNegative = (v: unknown): boolean => typeof v === 'number' && Numb
 /** Checks the input's shape; every problem names its field. */
 function validate(input: VllmMemoryInput, model: ModelArchitecture, quantization: Quantization): void {
   const p = new ProblemCollector();
-  for (const key of ['layers', 'kvHeads', 'headDim'] as const) {
+  for (const key of ['layers', 'kvHeads'] as const) {
     p.check(positiveInt(model[key]), { field: `model.${key}`, message: 'must be a positive integer', value: model[key], fix: "take it from the model's config.json (architectureFromHuggingFaceConfig does)" });
   }
+  p.check(typeof model.headDim === 'number' && Number.isFinite(model.headDim) && model.headDim > 0, { field: 'model.headDim', message: 'must be a positive number', value: model.headDim, fix: "take head_dim from config.json, else hidden_size / num_attention_heads" });
   const params = parametersOf(model, quantization);
   p.check(params !== undefined, {
     field: 'model.parameters', message: 'must be a positive number of parameters, or model.weightsGiB must be given', value: model.parameters,
