@@ -71,9 +71,16 @@ export interface VllmMemoryInput {
   readonly vllmVersion?: string;
   /** `--enforce-eager`: no CUDA graphs, so no graph memory. @default false - vLLM captures graphs by default */
   readonly enforceEager?: boolean;
+  /**
+   * Whether vLLM samples top-k/top-p with FlashInfer (its log says "Using FlashInfer for top-p & top-k sampling."):
+   * the profiling sampler then holds 10 bytes per logit instead of the PyTorch-native sort path's 38.
+   * @default false - the PyTorch-native path: what vLLM uses without FlashInfer or with VLLM_USE_FLASHINFER_SAMPLER
+   * unset in later releases, and the larger (safer) figure for a fit check
+   */
+  readonly flashInferSampler?: boolean;
   /** Override the activation peak (GiB per GPU). @default - the larger of the forward pass, the sampler warm-up and the encoder profiling */
   readonly activationPeakGiB?: number;
-  /** Override non-torch memory (CUDA context, NCCL, cuBLAS workspaces). @default - 0.1 GiB at TP=1, 0.3 with TP>1, 1.5 across nodes (V1); 0.35 / 0.55 (V0) */
+  /** Override non-torch memory (CUDA context, NCCL, cuBLAS workspaces). @default - 0.1 GiB at TP=1, 0.3 with TP>1 or across nodes (V1); 0.35 / 0.55 (V0): logged ranges */
   readonly nonTorchGiB?: number;
   /** Override the CUDA graph memory. @default 0.35 from vLLM 0.21 (when vLLM starts counting it), else 0; 0 with enforceEager */
   readonly cudaGraphGiB?: number;
@@ -253,7 +260,7 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
   // Model Runner V2 runs dense models from 0.25.0 (MoE and hybrid Mamba-style models stay on the V1 runner).
   const modelRunnerV2 = engine === 'v1' && versionAtLeast(version, VLLM_MILESTONES.modelRunnerV2Dense) && !model.moe;
   const encoder = input.encoderProfileGiB ?? (engine === 'v1' ? encoderProfileGiB(model, params, batched) : model.encoderProfileGiB ?? 0);
-  const act = activationTerms({ model, parameters: params, engine, tensorParallelSize: tp, maxNumBatchedTokens: batched, maxNumSeqs, speculativeTokens: draft.tokens, encoderGiB: encoder, modelRunnerV2 });
+  const act = activationTerms({ model, parameters: params, engine, tensorParallelSize: tp, maxNumBatchedTokens: batched, maxNumSeqs, speculativeTokens: draft.tokens, encoderGiB: encoder, modelRunnerV2, flashInferSampler: input.flashInferSampler });
   const activation = input.activationPeakGiB ?? act.peakGiB;
   const nonTorch = input.nonTorchGiB ?? nonTorchGiB(engine, tp, nodes);
   // Graph memory is budgeted from 0.21.0, except on Model Runner V2, whose estimate is 0 (vllm-project/vllm#49224).

@@ -112,6 +112,14 @@ export const SAMPLER_BYTES_PER_LOGIT = 38;
  */
 export const SAMPLER_BYTES_PER_LOGIT_MRV2 = 14;
 
+/**
+ * Bytes per logit when vLLM samples top-k/top-p with FlashInfer (`topk_topp_sampler.py` logs "Using FlashInfer for
+ * top-p & top-k sampling."): bf16 logits (2) + fp32 copy (4) + probabilities (4) = 10; FlashInfer's kernels do not
+ * sort. Measured: Qwen2-7B on A100 80GB, vLLM 0.10.1.1, 256 rows x 152064: 0.5 GiB of overhead with FlashInfer,
+ * 1.55 GiB with the PyTorch-native sort path on the same model and version (dennislee22/vLLM-benchmarking logs).
+ */
+export const SAMPLER_BYTES_PER_LOGIT_FLASHINFER = 10;
+
 /** The activation terms of the profiling run, in GiB per GPU. */
 export interface ActivationTerms {
   /** The forward pass over maxNumBatchedTokens dummy tokens. */
@@ -148,6 +156,8 @@ export function activationTerms(args: {
   readonly encoderGiB: number;
   /** Model Runner V2 (dense models from 0.25.0): a leaner profiling sampler. */
   readonly modelRunnerV2?: boolean;
+  /** FlashInfer top-k/top-p sampling (no sort). */
+  readonly flashInferSampler?: boolean;
 }): ActivationTerms {
   const { model, tensorParallelSize: tp, maxNumBatchedTokens: tokens } = args;
   const hidden = hiddenOf(model, args.parameters);
@@ -161,7 +171,7 @@ export function activationTerms(args: {
     return { forwardGiB: forward, samplerGiB: sampler, encoderGiB: args.encoderGiB, peakGiB: Math.max(forward + sampler, args.encoderGiB), dominant: forward + sampler >= args.encoderGiB ? 'forward' : 'encoder' };
   }
   const rows = Math.min(args.maxNumSeqs, tokens);
-  const perLogit = args.modelRunnerV2 ? SAMPLER_BYTES_PER_LOGIT_MRV2 : SAMPLER_BYTES_PER_LOGIT;
+  const perLogit = args.flashInferSampler ? SAMPLER_BYTES_PER_LOGIT_FLASHINFER : args.modelRunnerV2 ? SAMPLER_BYTES_PER_LOGIT_MRV2 : SAMPLER_BYTES_PER_LOGIT;
   const sampler = (rows * vocab * perLogit + rows * args.speculativeTokens * vocab * 12) / GIB;
   const largest = Math.max(forward, sampler, args.encoderGiB);
   const dominant = largest === sampler ? 'sampler' : largest === forward ? 'forward' : 'encoder';
@@ -186,12 +196,14 @@ export function encoderProfileGiB(model: ModelArchitecture, parameters: number |
 /**
  * Memory outside torch's allocator (CUDA context, cuBLAS/NCCL workspaces, custom all-reduce buffers), per GPU.
  * vLLM measures it (`mem_utils.py`, `non_torch_memory`); recent single-node V1 logs show 0.05-0.15 GiB at TP=1 and
- * a few hundred MiB with NCCL at TP>1; multi-node (Ray) setups about 1.5 GiB. V0 (0.6-0.7) logged 0.35 GiB at TP=1.
+ * a few hundred MiB with NCCL at TP>1. Multi-node Ray logs (vLLM 0.10.1.1: Qwen2-7B TP=2 and gpt-oss-120b TP=4 across
+ * nodes) leave 0.17-0.3 GiB after the sampler warm-up, so multi-node gets the TP>1 figure, not the 1.5 GiB that
+ * earlier notes attributed to Ray (that figure included the sampler). V0 (0.6-0.7) logged 0.35 GiB at TP=1.
+ * V0 took the minimum KV memory over tensor-parallel ranks; with equal ranks that is the same figure.
  */
 export function nonTorchGiB(engine: 'v0' | 'v1', tensorParallelSize: number, nodes: number): number {
-  if (nodes > 1) return 1.5;
-  if (engine === 'v0') return tensorParallelSize > 1 ? 0.55 : 0.35;
-  return tensorParallelSize > 1 ? 0.3 : 0.1;
+  if (engine === 'v0') return tensorParallelSize > 1 || nodes > 1 ? 0.55 : 0.35;
+  return tensorParallelSize > 1 || nodes > 1 ? 0.3 : 0.1;
 }
 
 /**
