@@ -80,7 +80,7 @@ export interface VllmMemoryInput {
   readonly flashInferSampler?: boolean;
   /** Override the activation peak (GiB per GPU). @default - the larger of the forward pass, the sampler warm-up and the encoder profiling */
   readonly activationPeakGiB?: number;
-  /** Override non-torch memory (CUDA context, NCCL, cuBLAS workspaces). @default - 0.1 GiB at TP=1, 0.3 with TP>1 or across nodes (V1); 0.35 / 0.55 (V0): logged ranges */
+  /** Override non-torch memory (CUDA context, NCCL, cuBLAS workspaces). @default - logged ranges: V1 from 0.12 0.25 GiB at TP=1 and 2.1 at TP>1; V1 before 0.12 0.1 / 0.3 (TP>1 or across nodes); V0 0.35 / 0.55 */
   readonly nonTorchGiB?: number;
   /** Override the CUDA graph memory. @default 0.35 from vLLM 0.21 (when vLLM starts counting it), else 0; 0 with enforceEager */
   readonly cudaGraphGiB?: number;
@@ -260,9 +260,10 @@ export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
   // Model Runner V2 runs dense models from 0.25.0 (MoE and hybrid Mamba-style models stay on the V1 runner).
   const modelRunnerV2 = engine === 'v1' && versionAtLeast(version, VLLM_MILESTONES.modelRunnerV2Dense) && !model.moe;
   const encoder = input.encoderProfileGiB ?? (engine === 'v1' ? encoderProfileGiB(model, params, batched) : model.encoderProfileGiB ?? 0);
-  const act = activationTerms({ model, parameters: params, engine, tensorParallelSize: tp, maxNumBatchedTokens: batched, maxNumSeqs, speculativeTokens: draft.tokens, encoderGiB: encoder, modelRunnerV2, flashInferSampler: input.flashInferSampler });
+  const lean = engine === 'v1' && versionAtLeast(version, VLLM_MILESTONES.leanSamplerAndCommBuffers);
+  const act = activationTerms({ model, parameters: params, engine, tensorParallelSize: tp, maxNumBatchedTokens: batched, maxNumSeqs, speculativeTokens: draft.tokens, encoderGiB: encoder, modelRunnerV2, flashInferSampler: input.flashInferSampler, leanSampler: lean });
   const activation = input.activationPeakGiB ?? act.peakGiB;
-  const nonTorch = input.nonTorchGiB ?? nonTorchGiB(engine, tp, nodes);
+  const nonTorch = input.nonTorchGiB ?? nonTorchGiB(engine, tp, nodes, lean);
   // Graph memory is budgeted from 0.21.0, except on Model Runner V2, whose estimate is 0 (vllm-project/vllm#49224).
   const graphsCounted = versionAtLeast(version, VLLM_MILESTONES.cudaGraphProfiling) && !input.enforceEager && !modelRunnerV2;
   const cudaGraph = input.enforceEager ? 0 : input.cudaGraphGiB ?? (graphsCounted ? CUDA_GRAPH_DEFAULT_GIB : 0);

@@ -158,6 +158,8 @@ export function activationTerms(args: {
   readonly modelRunnerV2?: boolean;
   /** FlashInfer top-k/top-p sampling (no sort). */
   readonly flashInferSampler?: boolean;
+  /** The profiling sampler skips top-k/top-p (from 0.12.0, see VLLM_MILESTONES.leanSamplerAndCommBuffers). */
+  readonly leanSampler?: boolean;
 }): ActivationTerms {
   const { model, tensorParallelSize: tp, maxNumBatchedTokens: tokens } = args;
   const hidden = hiddenOf(model, args.parameters);
@@ -171,7 +173,7 @@ export function activationTerms(args: {
     return { forwardGiB: forward, samplerGiB: sampler, encoderGiB: args.encoderGiB, peakGiB: Math.max(forward + sampler, args.encoderGiB), dominant: forward + sampler >= args.encoderGiB ? 'forward' : 'encoder' };
   }
   const rows = Math.min(args.maxNumSeqs, tokens);
-  const perLogit = args.flashInferSampler ? SAMPLER_BYTES_PER_LOGIT_FLASHINFER : args.modelRunnerV2 ? SAMPLER_BYTES_PER_LOGIT_MRV2 : SAMPLER_BYTES_PER_LOGIT;
+  const perLogit = args.flashInferSampler ? SAMPLER_BYTES_PER_LOGIT_FLASHINFER : args.modelRunnerV2 || args.leanSampler ? SAMPLER_BYTES_PER_LOGIT_MRV2 : SAMPLER_BYTES_PER_LOGIT;
   const sampler = (rows * vocab * perLogit + rows * args.speculativeTokens * vocab * 12) / GIB;
   const largest = Math.max(forward, sampler, args.encoderGiB);
   const dominant = largest === sampler ? 'sampler' : largest === forward ? 'forward' : 'encoder';
@@ -195,14 +197,18 @@ export function encoderProfileGiB(model: ModelArchitecture, parameters: number |
 
 /**
  * Memory outside torch's allocator (CUDA context, cuBLAS/NCCL workspaces, custom all-reduce buffers), per GPU.
+ * Before 0.12:
  * vLLM measures it (`mem_utils.py`, `non_torch_memory`); recent single-node V1 logs show 0.05-0.15 GiB at TP=1 and
  * a few hundred MiB with NCCL at TP>1. Multi-node Ray logs (vLLM 0.10.1.1: Qwen2-7B TP=2 and gpt-oss-120b TP=4 across
  * nodes) leave 0.17-0.3 GiB after the sampler warm-up, so multi-node gets the TP>1 figure, not the 1.5 GiB that
  * earlier notes attributed to Ray (that figure included the sampler). V0 (0.6-0.7) logged 0.35 GiB at TP=1.
  * V0 took the minimum KV memory over tensor-parallel ranks; with equal ranks that is the same figure.
  */
-export function nonTorchGiB(engine: 'v0' | 'v1', tensorParallelSize: number, nodes: number): number {
+export function nonTorchGiB(engine: 'v0' | 'v1', tensorParallelSize: number, nodes: number, commBuffers = false): number {
   if (engine === 'v0') return tensorParallelSize > 1 || nodes > 1 ? 0.55 : 0.35;
+  // From 0.12 (VLLM_MILESTONES.leanSamplerAndCommBuffers): 0.25 GiB at TP=1, about 2.1 GiB of NCCL/all-reduce
+  // buffers per rank at TP>=2 (llm-d's 0.19.0 H100 measurements: 2.06-2.17 GiB at TP=2 and 4).
+  if (commBuffers) return tensorParallelSize > 1 ? 2.1 : 0.25;
   return tensorParallelSize > 1 || nodes > 1 ? 0.3 : 0.1;
 }
 

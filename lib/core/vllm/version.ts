@@ -64,6 +64,14 @@ export const VLLM_MILESTONES = {
    * MoE and hybrid models stay on the V1 runner (PR #46646 to switch them was closed unmerged).
    */
   modelRunnerV2Dense: '0.25.0',
+  /**
+   * The profiling sampler stops running top-k/top-p (about 14 bytes per logit instead of 38) and TP>1 ranks start
+   * holding about 2.1 GiB of communication buffers outside torch. Both are observed, not read in source: H100 logs of
+   * 0.11.0 (llm-d capacity-planner measurements: 4.8-7.4 GiB activation, 0.55 GiB non-torch at TP=2) against 0.19.0
+   * (llm-d-incubation/llm-d-planner `docs/accuracy/vllm-v0.19.0-accuracy-report.md`: 1.9-2.9 GiB activation,
+   * 2.1 GiB non-torch at TP>=2, 0.25 GiB at TP=1). No log in between was found; 0.12.0 is the assumed boundary.
+   */
+  leanSamplerAndCommBuffers: '0.12.0',
 } as const;
 
 /** The flag that keeps request payloads out of the logs, in the spelling the given version accepts. */

@@ -102,7 +102,10 @@ describe('estimateVllmMemory', () => {
     const v26 = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.26.0', maxModelLen: 8192 });
     expect(v24.breakdown.modelRunnerV2).toBe(false);
     expect(v26.breakdown.modelRunnerV2).toBe(true);
-    expect(v26.breakdown.samplerWarmupGiB).toBeLessThan(v24.breakdown.samplerWarmupGiB / 2);
+    const v11 = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 });
+    // The lean profiling sampler (no top-k/top-p): 14 bytes per logit from 0.12 and on Model Runner V2, 38 before.
+    expect(v26.breakdown.samplerWarmupGiB).toBeLessThan(v11.breakdown.samplerWarmupGiB / 2);
+    expect(v24.breakdown.samplerWarmupGiB).toBeCloseTo(v26.breakdown.samplerWarmupGiB, 2);
     expect(v24.breakdown.cudaGraphGiB).toBe(0.35);
     expect(v26.breakdown.cudaGraphGiB).toBe(0);
     const tight = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.26.0', maxModelLen: 8192, gpuMemoryUtilization: 0.995 });
@@ -182,10 +185,14 @@ describe('estimateVllmMemory', () => {
     expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192, kvOffloadingGiB: 32 }).availableKvGiB).toBe(base.availableKvGiB);
   });
 
-  test('non-torch memory: 0.1 GiB on one GPU, 0.3 with TP or across nodes (V1; the Ray logs leave 0.17-0.3 GiB)', () => {
-    const nt = (tensorParallelSize: number, nodes?: number) => estimateVllmMemory({ model: 'llama-3.1-70b', gpu: 'H100-80GB', tensorParallelSize, nodes, maxModelLen: 8192 }).breakdown.nonTorchGiB;
-    expect([nt(4), nt(8), nt(8, 2)]).toEqual([0.3, 0.3, 0.3]);
-    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192 }).breakdown.nonTorchGiB).toBe(0.1);
+  test('non-torch memory per version line, TP and nodes (logged ranges)', () => {
+    const nt = (vllmVersion: string, tensorParallelSize: number, nodes?: number) => estimateVllmMemory({ model: 'llama-3.1-70b', gpu: 'H100-80GB', vllmVersion, tensorParallelSize, nodes, maxModelLen: 8192 }).breakdown.nonTorchGiB;
+    // Before 0.12: 0.1 GiB on one GPU, 0.3 with TP or across Ray nodes (the 0.10.1 Ray logs leave 0.17-0.3 GiB).
+    expect([nt('0.10.1', 4), nt('0.10.1', 8, 2)]).toEqual([0.3, 0.3]);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.10.1', maxModelLen: 8192 }).breakdown.nonTorchGiB).toBe(0.1);
+    // From 0.12: 0.25 at TP=1, about 2.1 GiB of communication buffers per rank at TP>=2 (0.19.0 H100 measurements).
+    expect([nt('0.19.0', 2), nt('0.26.0', 4)]).toEqual([2.1, 2.1]);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.19.0', maxModelLen: 8192 }).breakdown.nonTorchGiB).toBe(0.25);
   });
 
   test('default batched tokens follow the version and the GPU size', () => {
