@@ -74,8 +74,8 @@ export interface VllmMemoryInput {
   /**
    * Whether vLLM samples top-k/top-p with FlashInfer (its log says "Using FlashInfer for top-p & top-k sampling."):
    * the profiling sampler then holds 10 bytes per logit instead of the PyTorch-native sort path's 38.
-   * @default false - the PyTorch-native path: what vLLM uses without FlashInfer or with VLLM_USE_FLASHINFER_SAMPLER
-   * unset in later releases, and the larger (safer) figure for a fit check
+   * @default false - the PyTorch-native path: what the vllm/vllm-openai:v0.11.0 image profiled on H100s (7.4 GiB for
+   * gpt-oss, llm-d's measurements), and the larger (safer) figure for a fit check
    */
   readonly flashInferSampler?: boolean;
   /** Override the activation peak (GiB per GPU). @default - the larger of the forward pass, the sampler warm-up and the encoder profiling */

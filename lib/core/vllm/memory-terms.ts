@@ -106,9 +106,11 @@ export function schedulerDefaults(version: VersionTuple, gpu: GpuSpec, maxModelL
 export const SAMPLER_BYTES_PER_LOGIT = 38;
 
 /**
- * Bytes per logit of Model Runner V2's profiling sampler (`vllm/v1/worker/gpu/model_runner.py`,
- * `_dummy_sampler_run`, which skips top-k, top-p and logprobs): bf16 logits (2) + fp32 copy (4) +
- * temperature-scaled copy (4) + the Gumbel-noise probabilities it samples from (4) = 14 bytes.
+ * Bytes per logit of a profiling sampler that skips top-k, top-p and logprobs (Model Runner V2,
+ * `vllm/v1/worker/gpu/model_runner.py` `_dummy_sampler_run`: "the sampler may skip top_k, top_p, and logprobs"):
+ * bf16 logits (2) + fp32 copy (4) + temperature-scaled copy (4) + the probabilities it samples from (4) = 14 bytes.
+ * The V1 runner's profile shows the same figure by 0.19.0 (1.89 GiB for Llama-3.1-8B at 1024 rows on an H100, llm-d's
+ * measurements), so it applies from VLLM_MILESTONES.leanSamplerAndCommBuffers on both runners.
  */
 export const SAMPLER_BYTES_PER_LOGIT_MRV2 = 14;
 
@@ -139,7 +141,8 @@ export interface ActivationTerms {
  * - Forward pass: about 3 hidden-wide and 3 FFN-wide (split by TP) bf16 tensors per token are alive at the peak
  *   (residual, norm output, attention output; gate/up output and activation); fused MoE adds the
  *   `tokens x top_k x hidden` output cache (`vllm/model_executor/layers/fused_moe/fused_moe.py`).
- * - V1 sampler warm-up: rows x vocab x SAMPLER_BYTES_PER_LOGIT; with speculative decoding the rejection sampler adds
+ * - V1 sampler warm-up: rows x vocab x bytes per logit (38 with top-k/top-p sorting before 0.12, 14 from 0.12 and on
+ *   Model Runner V2, 10 with FlashInfer's sampler); with speculative decoding the rejection sampler adds
  *   fp32 target and draft probabilities for rows x k tokens (an approximation: 12 bytes per logit).
  * - V0 (`vllm/worker/model_runner.py`, `profile_run`): one fp32 logit row per sequence, inside the forward peak.
  * - Phases run one after another and free their transients, so the peak is the largest phase plus the last hidden
