@@ -1,4 +1,4 @@
-import { formatProblem, ProblemCollector } from '../errors';
+import { GpuplaneValidationError, ProblemCollector } from '../errors';
 import { a30Geometry, eightSliceGeometry, MigGeometry } from '../gpu/mig-geometry';
 
 /**
@@ -31,7 +31,8 @@ export interface GpuSpec {
 // nominal capacity, the ratio the H100 80GB shows (79.2 of 80).
 const catalog: Record<string, GpuSpec> = {
   GB200: { id: 'GB200', memoryGiB: 184.1, nominalMemoryGB: 186, computeCapability: 10.0, family: 'blackwell', migCapable: true, mig: eightSliceGeometry([23, 47, 93, 186]), pciDeviceIds: ['0x294110DE'] },
-  B200: { id: 'B200', memoryGiB: 178.2, nominalMemoryGB: 180, productLabel: 'NVIDIA-B200', computeCapability: 10.0, family: 'blackwell', migCapable: true, mig: eightSliceGeometry([23, 45, 90, 180]), pciDeviceIds: ['0x290110DE'] },
+  // B200: torch reports 178.35 GiB (unslothai/unsloth#3411: "NVIDIA B200 ... Total VRAM: 178.35 GB").
+  B200: { id: 'B200', memoryGiB: 178.35, nominalMemoryGB: 180, productLabel: 'NVIDIA-B200', computeCapability: 10.0, family: 'blackwell', migCapable: true, mig: eightSliceGeometry([23, 45, 90, 180]), pciDeviceIds: ['0x290110DE'] },
   'GH200-144GB': { id: 'GH200-144GB', memoryGiB: 142.5, nominalMemoryGB: 144, computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([18, 36, 72, 144]), pciDeviceIds: ['0x234810DE'] },
   H200: { id: 'H200', memoryGiB: 139.8, nominalMemoryGB: 141, productLabel: 'NVIDIA-H200', computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([18, 35, 71, 141]), pciDeviceIds: ['0x233510DE', '0x233B10DE'] },
   'H100-96GB': { id: 'H100-96GB', memoryGiB: 95.0, nominalMemoryGB: 96, computeCapability: 9.0, family: 'hopper', migCapable: true, mig: eightSliceGeometry([12, 24, 48, 96]), pciDeviceIds: ['0x234210DE', '0x233D10DE', '0x20B610DE', '0x232910DE'] },
@@ -44,6 +45,22 @@ const catalog: Record<string, GpuSpec> = {
   L4: { id: 'L4', memoryGiB: 22.0, nominalMemoryGB: 24, productLabel: 'NVIDIA-L4', computeCapability: 8.9, family: 'ada-lovelace', migCapable: false },
   A10G: { id: 'A10G', memoryGiB: 22.0, nominalMemoryGB: 24, productLabel: 'NVIDIA-A10G', computeCapability: 8.6, family: 'ampere', migCapable: false },
   T4: { id: 'T4', memoryGiB: 14.6, nominalMemoryGB: 16, productLabel: 'Tesla-T4', computeCapability: 7.5, family: 'turing', migCapable: false },
+  // H200 NVL (PCIe): the same 141 GB of HBM3e as the SXM part, so the same reported memory. The hardware supports
+  // MIG, but the reference mig-profiles.json the GPU layer places from has no H200 NVL entry: whole GPUs only here.
+  'H200-NVL': { id: 'H200-NVL', memoryGiB: 139.8, nominalMemoryGB: 141, productLabel: 'NVIDIA-H200-NVL', computeCapability: 9.0, family: 'hopper', migCapable: false },
+  // RTX PRO 6000 Blackwell: 96 GB GDDR7 (nvidia-smi 97887 MiB = 95.6 GiB); reported memory by the 99% rule above.
+  // It offers up to 4 MIG instances, but its profiles are not in the MIG geometry gpuplane ships, so whole GPUs only.
+  'RTX-PRO-6000': { id: 'RTX-PRO-6000', memoryGiB: 94.97, nominalMemoryGB: 96, productLabel: 'NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition', computeCapability: 12.0, family: 'blackwell', migCapable: false },
+  // RTX 4090: torch reports 23.55 GiB (vllm-project/vllm#13061 log: "23.08 GiB" usable at 0.98).
+  'RTX-4090': { id: 'RTX-4090', memoryGiB: 23.55, nominalMemoryGB: 24, productLabel: 'NVIDIA-GeForce-RTX-4090', computeCapability: 8.9, family: 'ada-lovelace', migCapable: false },
+  // RTX 5090: nvidia-smi 32607 MiB (vllm-project/vllm#34076); torch reports about 31.36 GiB.
+  'RTX-5090': { id: 'RTX-5090', memoryGiB: 31.36, nominalMemoryGB: 32, productLabel: 'NVIDIA-GeForce-RTX-5090', computeCapability: 12.0, family: 'blackwell', migCapable: false },
+  // A10 (the non-G data-center part): 24 GB GDDR6 like the A10G, same reported memory.
+  A10: { id: 'A10', memoryGiB: 22.0, nominalMemoryGB: 24, productLabel: 'NVIDIA-A10', computeCapability: 8.6, family: 'ampere', migCapable: false },
+  // AMD MI300X: 192 GB HBM3; ROCm reports about 191.5 GiB. vLLM's ROCm platform runs the same V1 GPU worker
+  // (`vllm/v1/worker/gpu_worker.py`) and the same >= 70 GiB scheduler defaults ("For GPUs like H100 and MI300x");
+  // non-torch memory (RCCL) differs, so pass nonTorchGiB from a log when the margin is thin.
+  MI300X: { id: 'MI300X', memoryGiB: 191.5, nominalMemoryGB: 192, computeCapability: 9.4, family: 'cdna3', migCapable: false },
 };
 
 /** Ids of every catalog GPU, sorted. */
@@ -75,6 +92,6 @@ export function lookupGpu(input: GpuInput, field: string, p: ProblemCollector): 
 export function resolveGpu(input: GpuInput, field = 'gpu'): GpuSpec {
   const p = new ProblemCollector();
   const spec = lookupGpu(input, field, p);
-  if (!spec) throw new Error(formatProblem(p.problems[0]));
+  if (!spec) throw new GpuplaneValidationError('GPU catalog', p.problems);
   return spec;
 }

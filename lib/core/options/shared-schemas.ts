@@ -46,6 +46,13 @@ export const MODEL_ARCHITECTURE: Schema<ModelArchitecture> = obj<ModelArchitectu
   qkRopeHeadDim: opt(count('qk_rope_head_dim from config.json')),
   moe: opt(bool()),
   weightsGiB: opt(positive('the checkpoint size in GiB')),
+  expertParameters: opt(positive('the parameters in routed experts, e.g. 113e9')),
+  experts: opt(count('num_local_experts or n_routed_experts from config.json')),
+  expertsPerToken: opt(count('num_experts_per_tok from config.json')),
+  slidingWindow: opt(count('sliding_window from config.json')),
+  slidingWindowLayers: opt(num({ integer: true, min: 0, fix: 'count the sliding-window layers in layer_types' })),
+  multimodal: opt(bool()),
+  encoderProfileGiB: opt(num({ min: 0, fix: 'the encoder cache the startup log reports, in GiB' })),
 }, { expected: 'a model architecture', fix: 'build it with architectureFromHuggingFaceConfig(config.json)' });
 
 export const QUANTIZATION = oneOf(QUANTIZATIONS);

@@ -411,6 +411,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     maxNumBatchedTokens: engine.maxNumBatchedTokens, blockSize: engine.blockSize,
     kvCacheDtype: engine.kvCacheDtype, quantization: engine.quantization, vllmVersion: versionString, enforceEager: engine.enforceEager,
   });
+  for (const w of memory.warnings) warnings.push(`VllmService '${o.name}': ${w}`);
   if (!memory.fits) {
     const share = (shape.placement?.podsPerUnit ?? 1) > 1 ? `, ${gpuShare(util, gpu)} share of ${shape.placement!.podsPerUnit} pods` : '';
     for (const sentence of memory.problems) {

@@ -42,12 +42,15 @@ describe('weightsGiB', () => {
 
 describe('estimateVllmMemory', () => {
   test('follows vLLM accounting: budget minus weights and overheads, whole blocks of 16 tokens', () => {
-    const e = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', gpuMemoryUtilization: 0.9, maxModelLen: 8192, activationPeakGiB: 1, nonTorchGiB: 0.5, cudaGraphGiB: 0.5 });
+    // 0.24: the V1 model runner, which budgets CUDA graphs (Model Runner V2 runs dense models from 0.25 and does not).
+    const e = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.24.0', gpuMemoryUtilization: 0.9, maxModelLen: 8192, activationPeakGiB: 1, nonTorchGiB: 0.5, cudaGraphGiB: 0.5 });
     const available = 79.2 * 0.9 - (8.03e9 * 2) / 2 ** 30 - 2;
     expect(e.availableKvGiB).toBeCloseTo(available, 2);
     expect(e.gpuBlocks).toBe(Math.floor((available * 2 ** 30) / (131072 * 16)));
     expect(e.kvCacheTokens).toBe(e.gpuBlocks * 16);
-    expect(e.maxConcurrency).toBeCloseTo(e.gpuBlocks / (8192 / 16), 2);
+    // Whole requests (the issue asks for them); vLLM's fractional "Maximum concurrency" figure is maxConcurrencyExact.
+    expect(e.maxConcurrency).toBe(Math.floor(e.gpuBlocks / (8192 / 16)));
+    expect(e.maxConcurrencyExact).toBeCloseTo(e.gpuBlocks / (8192 / 16), 2);
     expect(e.fits).toBe(true);
     expect(e.problems).toEqual([]);
   });
@@ -88,9 +91,108 @@ describe('estimateVllmMemory', () => {
   });
 
   test('CUDA graph memory counts from vLLM 0.21 on, never with enforceEager', () => {
+    // 0.35 GiB: the dense-model estimates vLLM logged ("Estimated CUDA graph memory: 0.17 / 0.36 GiB total").
     expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.20.0' }).breakdown.cudaGraphGiB).toBe(0);
-    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.21.0' }).breakdown.cudaGraphGiB).toBe(0.5);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.21.0' }).breakdown.cudaGraphGiB).toBe(0.35);
     expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.21.0', enforceEager: true }).breakdown.cudaGraphGiB).toBe(0);
+  });
+
+  test('Model Runner V2 (dense models from 0.25): lean sampler warm-up, no graph budget, a headroom warning instead', () => {
+    const v24 = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.24.0', maxModelLen: 8192 });
+    const v26 = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.26.0', maxModelLen: 8192 });
+    expect(v24.breakdown.modelRunnerV2).toBe(false);
+    expect(v26.breakdown.modelRunnerV2).toBe(true);
+    const v11 = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 });
+    // The lean profiling sampler (no top-k/top-p): 14 bytes per logit from 0.12 and on Model Runner V2, 38 before.
+    expect(v26.breakdown.samplerWarmupGiB).toBeLessThan(v11.breakdown.samplerWarmupGiB / 2);
+    expect(v24.breakdown.samplerWarmupGiB).toBeCloseTo(v26.breakdown.samplerWarmupGiB, 2);
+    expect(v24.breakdown.cudaGraphGiB).toBe(0.35);
+    expect(v26.breakdown.cudaGraphGiB).toBe(0);
+    const tight = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.26.0', maxModelLen: 8192, gpuMemoryUtilization: 0.995 });
+    expect(tight.warnings.join(' ')).toMatch(/does not budget CUDA graphs.*Lower gpuMemoryUtilization to at most 0\.99/);
+    // MoE models stay on the V1 runner.
+    expect(estimateVllmMemory({ model: 'qwen3-30b-a3b', gpu: 'H100-80GB', vllmVersion: '0.26.0' }).breakdown.modelRunnerV2).toBe(false);
+  });
+
+  test('sampler warm-up on big GPUs: 1024 rows of full-vocabulary logits, growing with the vocabulary', () => {
+    const llama = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown;
+    const qwen = estimateVllmMemory({ model: 'qwen3-8b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown;
+    const oss = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown;
+    expect(llama).toMatchObject({ maxNumSeqs: 1024, maxNumBatchedTokens: 8192, largestOverhead: 'weights' });
+    // The issue's logged H100 peaks: 4.8-7.4 GiB for Llama (128K vocab) to gpt-oss (201K).
+    expect(llama.activationPeakGiB).toBeGreaterThan(4.5);
+    expect(qwen.activationPeakGiB).toBeGreaterThan(llama.activationPeakGiB);
+    expect(oss.activationPeakGiB).toBeGreaterThan(7);
+    expect(oss.activationPeakGiB).toBeLessThan(7.6);
+    // A100s keep the small defaults.
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'A100-80GB', vllmVersion: '0.11.0', maxModelLen: 8192 }).breakdown).toMatchObject({ maxNumSeqs: 256, maxNumBatchedTokens: 2048 });
+  });
+
+  test('hybrid attention: only full-attention layers grow with the context (gpt-oss-120b, 131072 tokens)', () => {
+    const hybrid = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H200', vllmVersion: '0.11.0', maxModelLen: 131072 });
+    const before = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H200', vllmVersion: '0.9.2', maxModelLen: 131072 });
+    expect(hybrid.breakdown).toMatchObject({ fullAttentionLayers: 18, slidingWindowLayers: 18, kvCacheGroups: 2 });
+    // 18 full layers x 131072 tokens x 2 KiB + 18 sliding layers x (128 - 1 + 8192 batched tokens) window: 4.5 + 0.3 GiB.
+    expect(hybrid.breakdown.kvGiBPerRequest).toBeCloseTo(4.82, 1);
+    expect(before.breakdown.kvGiBPerRequest).toBeCloseTo(9, 1);
+    expect(hybrid.maxConcurrencyExact).toBeGreaterThan(1.7 * before.maxConcurrencyExact);
+  });
+
+  test('the gpt-oss-120b TP=4 log: hybrid groups reproduce vLLM\'s 2,640,144 tokens and 284.25x from its 45.32 GiB', () => {
+    const c = STARTUP_CASES.find((x) => x.name.includes('284x'))!;
+    const e = estimateVllmMemory({ ...c.input, activationPeakGiB: 0, nonTorchGiB: 79.15 * 0.8 - 17.2217 - 45.32 });
+    expect(e.kvCacheTokens).toBeGreaterThan(2_640_144 - 200);
+    expect(e.kvCacheTokens).toBeLessThan(2_640_144 + 200);
+    expect(e.maxConcurrencyExact).toBeCloseTo(284.25, 0);
+    expect(e.maxConcurrency).toBe(284);
+  });
+
+  test('problems name the term that ran out and speak in whole requests', () => {
+    const e = estimateVllmMemory({ model: 'gpt-oss-120b', gpu: 'H100-80GB', vllmVersion: '0.10.1' });
+    expect(e.fits).toBe(false);
+    expect(e.maxConcurrency).toBe(0);
+    expect(e.problems[0]).toMatch(/0 whole requests\); the term that ran out is the KV cache, squeezed most by the weights \(64\.\d+ GiB\), then the sampler warm-up \(7\.\d+ GiB\)/);
+    expect(e.problems[0]).toMatch(/lower maxNumSeqs \(the sampler warm-up takes 7\.\d+ GiB at 1024\)/);
+  });
+
+  test('MLA block size follows the attention backend: 64 on Hopper (FlashMLA), 128 on Blackwell (CUTLASS MLA), 16 on Ampere (Triton MLA)', () => {
+    const bs = (gpu: string) => estimateVllmMemory({ model: 'deepseek-v2-lite', gpu, maxModelLen: 8192 }).breakdown.blockSize;
+    expect(bs('H100-80GB')).toBe(64);
+    expect(bs('B200')).toBe(128);
+    expect(bs('A100-80GB')).toBe(16);
+  });
+
+  test('speculative decoding adds the draft weights and its own KV layer; ngram adds nothing', () => {
+    const base = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192, vllmVersion: '0.24.0' });
+    const eagle = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192, vllmVersion: '0.24.0', speculativeDecoding: { method: 'eagle3', numSpeculativeTokens: 3 } });
+    const ngram = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', maxModelLen: 8192, vllmVersion: '0.24.0', speculativeDecoding: { method: 'ngram' } });
+    const draft = estimateVllmMemory({ model: 'llama-3.1-70b', gpu: 'H100-80GB', tensorParallelSize: 4, maxModelLen: 8192, speculativeDecoding: { method: 'draft_model', draftModel: 'llama-3.2-1b' } });
+    expect(eagle.breakdown.draftWeightsGiB).toBeGreaterThan(0.3);
+    expect(eagle.kvBytesPerTokenPerGpu).toBe(base.kvBytesPerTokenPerGpu + 128 * 1024 / 32);
+    expect(eagle.availableKvGiB).toBeLessThan(base.availableKvGiB);
+    expect(ngram.availableKvGiB).toBe(base.availableKvGiB);
+    expect(draft.breakdown.draftWeightsGiB).toBeCloseTo((1.24e9 * 2) / 2 ** 30 / 4, 2);
+  });
+
+  test('LoRA slots count as weights; CPU offload moves weights to the host; KV offload is host memory only', () => {
+    const base = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192 });
+    const lora = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192, lora: { maxLoras: 4, maxLoraRank: 64 } });
+    expect(lora.breakdown.loraGiB).toBeGreaterThan(0.3);
+    expect(lora.weightsGiBPerGpu).toBeCloseTo(base.weightsGiBPerGpu + lora.breakdown.loraGiB, 2);
+    const offload = estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192, cpuOffloadGiB: 4, kvOffloadingGiB: 32 });
+    expect(offload.weightsGiBPerGpu).toBeCloseTo(base.weightsGiBPerGpu - 4, 2);
+    expect(offload.hostMemoryGiB).toBe(36);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'L4', maxModelLen: 8192, kvOffloadingGiB: 32 }).availableKvGiB).toBe(base.availableKvGiB);
+  });
+
+  test('non-torch memory per version line, TP and nodes (logged ranges)', () => {
+    const nt = (vllmVersion: string, tensorParallelSize: number, nodes?: number) => estimateVllmMemory({ model: 'llama-3.1-70b', gpu: 'H100-80GB', vllmVersion, tensorParallelSize, nodes, maxModelLen: 8192 }).breakdown.nonTorchGiB;
+    // Before 0.12: 0.1 GiB on one GPU, 0.3 with TP or across Ray nodes (the 0.10.1 Ray logs leave 0.17-0.3 GiB).
+    expect([nt('0.10.1', 4), nt('0.10.1', 8, 2)]).toEqual([0.3, 0.3]);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.10.1', maxModelLen: 8192 }).breakdown.nonTorchGiB).toBe(0.1);
+    // From 0.12: 0.25 at TP=1, about 2.1 GiB of communication buffers per rank at TP>=2 (0.19.0 H100 measurements).
+    expect([nt('0.19.0', 2), nt('0.26.0', 4)]).toEqual([2.1, 2.1]);
+    expect(estimateVllmMemory({ model: 'llama-3.1-8b', gpu: 'H100-80GB', vllmVersion: '0.19.0', maxModelLen: 8192 }).breakdown.nonTorchGiB).toBe(0.25);
   });
 
   test('default batched tokens follow the version and the GPU size', () => {
@@ -98,6 +200,10 @@ describe('estimateVllmMemory', () => {
       estimateVllmMemory({ model: 'llama-3.1-8b', gpu, vllmVersion, maxModelLen }).breakdown.maxNumBatchedTokens;
     expect(t('0.26.0', 'H100-80GB', 8192)).toBe(8192);
     expect(t('0.26.0', 'L4', 8192)).toBe(2048);
+    // 0.28 adds a >= 160 GiB tier (B200, B300): 16384 tokens for the API server.
+    expect(t('0.27.0', 'B200', 8192)).toBe(8192);
+    expect(t('0.28.0', 'B200', 8192)).toBe(16384);
+    expect(t('0.28.0', 'A100-80GB', 8192)).toBe(2048);
     expect(t('0.6.4', 'L4', 20000)).toBe(20000);
     expect(t('0.6.4', 'L4', 40000)).toBe(512);
     expect(t('0.7.3', 'L4', 40000)).toBe(2048);
@@ -117,10 +223,12 @@ describe('estimateVllmMemory', () => {
 });
 
 describe('accuracy against real vLLM startup logs', () => {
+  /** Issue 11's tolerance: 5% or 0.5 GiB, whichever is larger. */
+  const tolerance = (observed: number): number => Math.max(Math.abs(observed) * 0.05, 0.5);
   const results = STARTUP_CASES.map((c) => {
     const e = estimateVllmMemory(c.input);
-    const tolerance = c.observedKvGiB === undefined ? undefined : Math.max(Math.abs(c.observedKvGiB) * 0.1, 1);
-    return { c, e, verdictOk: e.fits === c.started, kvOk: tolerance === undefined ? undefined : Math.abs(e.availableKvGiB - c.observedKvGiB!) <= tolerance };
+    const kvOk = c.observedKvGiB === undefined ? undefined : Math.abs(e.availableKvGiB - c.observedKvGiB) <= tolerance(c.observedKvGiB);
+    return { c, e, verdictOk: e.fits === c.started, kvOk };
   });
 
   test.each(results.map((r) => [r.c.name, r] as const))('%s', (_name, r) => {
@@ -128,29 +236,53 @@ describe('accuracy against real vLLM startup logs', () => {
     expect(r.e.fits).toBe(r.c.started);
     // A case the estimator is known to miss records why; it must stay a miss until the model learns it.
     if (r.kvOk !== undefined) expect(r.kvOk).toBe(!r.c.knownKvMiss);
+    if (r.c.knownKvMiss) expect(r.c.note).toBeTruthy();
   });
 
-  test('says correctly whether vLLM started or refused in at least 9 of 10 cases', () => {
+  test('the collection covers refusals, hybrid attention, MoE, quantized and tensor-parallel startups', () => {
+    expect(STARTUP_CASES.length).toBeGreaterThanOrEqual(40);
+    expect(STARTUP_CASES.filter((c) => !c.started).length).toBeGreaterThanOrEqual(5);
+    expect(STARTUP_CASES.some((c) => (c.input.tensorParallelSize ?? 1) > 1)).toBe(true);
+    expect(STARTUP_CASES.some((c) => typeof c.input.model !== 'string' ? c.input.model.slidingWindow : findModel(c.input.model)?.slidingWindow)).toBe(true);
+  });
+
+  test('says correctly whether vLLM started or refused in at least 95% of the cases', () => {
     const right = results.filter((r) => r.verdictOk).length;
-    expect(results.length).toBeGreaterThanOrEqual(10);
-    expect(right / results.length).toBeGreaterThanOrEqual(0.9);
+    expect(right / results.length).toBeGreaterThanOrEqual(0.95);
   });
 
-  test('where vLLM started, predicts the KV cache within 10% or 1 GiB in at least 8 of 10 cases', () => {
+  test('where vLLM started, the KV cache is within 5% or 0.5 GiB in at least 85% of all cases, documented misses included', () => {
     const started = results.filter((r) => r.c.started && r.kvOk !== undefined);
-    expect(started.length).toBeGreaterThanOrEqual(5);
-    expect(started.filter((r) => r.kvOk).length / started.length).toBeGreaterThanOrEqual(0.8);
+    expect(started.filter((r) => r.kvOk).length / started.length).toBeGreaterThanOrEqual(0.85);
   });
 
-  test('over every logged KV figure (refusals included), within tolerance in at least 8 of 10', () => {
-    const logged = results.filter((r) => r.kvOk !== undefined);
-    expect(logged.length).toBeGreaterThanOrEqual(8);
-    expect(logged.filter((r) => r.kvOk).length / logged.length).toBeGreaterThanOrEqual(0.8);
+  test('where vLLM started, the KV cache is within 5% or 0.5 GiB in at least 85% of the cases without a documented miss', () => {
+    const started = results.filter((r) => r.c.started && r.kvOk !== undefined && !r.c.knownKvMiss);
+    expect(started.length).toBeGreaterThanOrEqual(4);
+    expect(started.filter((r) => r.kvOk).length / started.length).toBeGreaterThanOrEqual(0.85);
   });
 
   afterAll(() => {
-    const rows = results.map((r) => `${r.verdictOk ? 'ok  ' : 'MISS'} ${r.kvOk === undefined ? '    ' : r.kvOk ? 'ok  ' : 'MISS'} predicted ${r.e.availableKvGiB.toFixed(2).padStart(6)} GiB observed ${r.c.observedKvGiB === undefined ? '     -' : r.c.observedKvGiB.toFixed(2).padStart(6)} GiB  ${r.c.name}`);
+    const f = (x: number | undefined): string => (x === undefined ? '     -' : x.toFixed(2).padStart(6));
+    const rows = results.map((r) => {
+      const b = r.e.breakdown;
+      const l = r.c.logged ?? {};
+      return [
+        r.verdictOk ? 'ok  ' : 'MISS',
+        r.kvOk === undefined ? '    ' : r.kvOk ? 'ok  ' : 'MISS',
+        `w ${f(r.e.weightsGiBPerGpu)}/${f(l.weightsGiB)}`,
+        `act ${f(b.activationPeakGiB)}/${f(l.activationGiB)}`,
+        `nt ${f(b.nonTorchGiB)}/${f(l.nonTorchGiB)}`,
+        `cg ${f(b.cudaGraphGiB)}/${f(l.cudaGraphGiB)}`,
+        `kv ${f(r.e.availableKvGiB)}/${f(r.c.observedKvGiB)}`,
+        r.c.name,
+      ].join('  ');
+    });
+    const started = results.filter((r) => r.c.started && r.kvOk !== undefined);
     // eslint-disable-next-line no-console
-    console.log(`estimator vs real startups (verdict, KV):\n${rows.join('\n')}`);
+    console.log(
+      `estimator vs real startups (verdict, KV; each term predicted/logged GiB per GPU):\n${rows.join('\n')}\n` +
+        `verdict right ${results.filter((r) => r.verdictOk).length}/${results.length}; KV within 5%/0.5 GiB where started ${started.filter((r) => r.kvOk).length}/${started.length} (all cases, documented misses included)`,
+    );
   });
 });

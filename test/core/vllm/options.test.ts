@@ -138,7 +138,7 @@ describe('resolveVllmService refusals', () => {
   });
 
   test('fails if the GPU is unknown, listing the catalog', () => {
-    expect(problemsOf({ gpu: "RTX-5090" })).toMatch(/'gpu' names an unknown GPU \(got "RTX-5090"; allowed: A100-40GB, A100-80GB, A10G, A30, B200, GB200, GH200-144GB, H100-80GB, H100-94GB, H100-96GB, H200, L4, L40S, T4\)/);
+    expect(problemsOf({ gpu: "V100" })).toMatch(/'gpu' names an unknown GPU \(got "V100"; allowed: A10, A100-40GB, A100-80GB, A10G, A30, B200, GB200, GH200-144GB, H100-80GB, H100-94GB, H100-96GB, H200, H200-NVL, L4, L40S, MI300X, RTX-4090, RTX-5090, RTX-PRO-6000, T4\)/);
   });
 
   test('fails if awq is asked of an unquantized checkpoint', () => {
