@@ -3,3 +3,4 @@ export * from './gpu-node-pool';
 export * from './gpu-operator-stack';
 export * from './external-etcd-cluster';
 export * from './rendered';
+export * from './gpu-fleet';

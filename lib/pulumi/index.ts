@@ -4,3 +4,4 @@ export * from './vllm-service';
 export * from './gpu-node-pool';
 export * from './gpu-operator-stack';
 export * from './external-etcd-cluster';
+export * from './gpu-fleet';

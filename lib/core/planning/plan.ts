@@ -2,7 +2,7 @@ import { GpuplaneValidationError } from '../errors';
 import { formatMigLayout, MigLayout } from '../gpu/mig-layout';
 import type { GpuPoolRenderOptions } from '../gpu/pool-render';
 import { SolverUnavailable } from './highs-sync';
-import { MIG_UTILIZATION, ResolvedOffer, resolveRequest, WHOLE_GPU_UTILIZATION } from './sizing';
+import { allLayoutTypes, LayoutType, MIG_UTILIZATION, ResolvedOffer, resolveRequest, WHOLE_GPU_UTILIZATION } from './sizing';
 import { Mode, packBins, replicaClasses, solveMaster } from './solve';
 import { FleetAssignment, FleetGpu, FleetPlan, FleetRequest, FleetSlot } from './types';
 
@@ -15,6 +15,52 @@ interface BuiltGpu {
   readonly slots: { profile: string; start?: number; size: number; member?: Member; needGiB?: number; util?: number }[];
   /** Whole GPUs: the TP group this GPU belongs to and its rank. */
   readonly group?: { readonly id: number; readonly rank: number; readonly tp: number; readonly member: Member; readonly needGiB: number };
+}
+
+const reshapeCache = new Map<string, LayoutType>();
+
+function lexCompare(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/**
+ * The solver only counts instances of each size, so a GPU may come back with bigger instances than its occupants
+ * need. Re-cut it with the valid layout that holds its occupants most tightly (least memory above each need), then
+ * has the most spare instances and compute slices; occupants go back largest first into the smallest instance.
+ */
+function reshape(g: BuiltGpu, workloads: readonly { options: readonly { mig?: { size: number } }[] }[]): BuiltGpu {
+  const occupants = g.slots.filter((s) => s.member).map((s) => ({ s, need: workloads[s.member!.workload].options[g.offer.index].mig!.size }))
+    .sort((a, b) => b.need - a.need || a.s.member!.workload - b.s.member!.workload || a.s.member!.replica - b.s.member!.replica);
+  const key = `${g.offer.spec.id}/${occupants.map((o) => o.need).join(',')}`;
+  let best = reshapeCache.get(key);
+  if (!best) {
+    let bestScore: number[] | undefined;
+    for (const t of allLayoutTypes(g.offer.spec)) {
+      const free = [...t.instances].sort((a, b) => a.size - b.size);
+      let waste = 0;
+      let ok = true;
+      for (const o of occupants) {
+        const i = free.findIndex((x) => x.size >= o.need);
+        if (i < 0) { ok = false; break; }
+        waste += free[i].size - o.need;
+        free.splice(i, 1);
+      }
+      if (!ok) continue;
+      const compute = Object.entries(t.layout).reduce((sum, [n, c]) => sum + g.offer.spec.mig!.profiles[n].computeSlices * c, 0);
+      const score = [waste, -t.instances.length, -compute];
+      const cmp = bestScore ? lexCompare(score, bestScore) || formatMigLayout(t.layout).localeCompare(formatMigLayout(best!.layout)) : -1;
+      if (cmp < 0) { best = t; bestScore = score; }
+    }
+    reshapeCache.set(key, best!);
+  }
+  const slots: BuiltGpu['slots'] = best!.instances.map((x) => ({ profile: x.profile, start: x.start, size: x.size }));
+  const order = slots.map((s, i) => ({ s, i })).sort((a, b) => a.s.size - b.s.size || a.i - b.i);
+  for (const o of occupants) {
+    const at = order.findIndex((x) => x.s.size >= o.need && !x.s.member);
+    Object.assign(order[at].s, { member: o.s.member, needGiB: o.s.needGiB, util: o.s.util });
+  }
+  return { ...g, layout: best!.layout, slots };
 }
 
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -95,7 +141,8 @@ export function planGpuFleet(request: FleetRequest): FleetPlan {
         cursor.set(size, cursor.get(size)! + 1);
         Object.assign(migGpus[at.gpu].slots[at.slot], { member: m, needGiB: need.needGiB, util: MIG_UTILIZATION });
       }
-      gpus.push(...migGpus.filter((g) => g.slots.some((s) => s.member)));
+      const reshaped = migGpus.filter((g) => g.slots.some((s) => s.member)).map((g) => (r.migLayouts === 'any' ? reshape(g, workloads) : g));
+      gpus.push(...reshaped);
     }
     // Time-slicing: bin packing of the shares.
     const sharedMembers = byOfferMode.get(`${o.index}/shared`) ?? [];

@@ -109,6 +109,22 @@ export function layoutTypes(spec: GpuSpec, only: 'any' | 'balanced'): { layouts:
   return result;
 }
 
+const allCache = new Map<string, LayoutType[]>();
+
+/** Every valid layout of the GPU (media extensions left out) with its instances, for reshaping planned GPUs. */
+export function allLayoutTypes(spec: GpuSpec): readonly LayoutType[] {
+  const cached = allCache.get(spec.id);
+  if (cached) return cached;
+  const mig = spec.mig!;
+  const sizes = layoutTypes(spec, 'any').sizes;
+  const out = validMigLayouts(mig).filter((l) => Object.keys(l).every((n) => !mig.profiles[n].mediaExtensions)).map((layout) => {
+    const instances = placeInstances(spec, layout);
+    return { layout, instances, atLeast: sizes.map((sz) => instances.filter((i) => i.size >= sz).length) };
+  });
+  allCache.set(spec.id, out);
+  return out;
+}
+
 /** A placement of the layout's instances on memory slices (the same search checkMigLayout runs), largest first. */
 function placeInstances(spec: GpuSpec, layout: MigLayout): { profile: string; size: number; start: number }[] {
   const mig = spec.mig!;
