@@ -124,6 +124,13 @@ describe('planGpuFleet', () => {
     });
   });
 
+  test('a 1,000-workload instance: invariants hold, within 1% of the proven bound', () => {
+    const req = randomInstance(4242, 1000, 4, { models: true, twoGpus: true });
+    const plan = planGpuFleet(req);
+    checkPlan(req, plan);
+    expect(plan.gap).toBeLessThanOrEqual(0.01);
+  });
+
   describe('exact optimum on generated small instances', () => {
     const seeds = Array.from({ length: 16 }, (_, i) => 100 + i);
     test.each(seeds)('seed %i: bound <= optimum <= plan, within 1 GPU and 2%', (seed) => {
