@@ -87,10 +87,27 @@ export function planGpuFleet(request: FleetRequest): FleetPlan {
     naiveCost += choices[0].tp * choices[0].price * w.replicas;
   }
 
+  // Under node billing the naive plan rents whole nodes too.
+  if (r.billing === 'node') {
+    const perOffer = new Map<number, number>();
+    for (const w of workloads) {
+      const choices = w.options.map((o, i) => ({ i, tp: o.whole?.tp ?? (o.mig || o.shared ? 1 : Infinity), price: offers[i].price })).filter((c) => Number.isFinite(c.tp));
+      choices.sort((a, b) => (r.objective === 'cost' ? a.tp * a.price - b.tp * b.price || a.tp - b.tp : a.tp - b.tp || a.price - b.price));
+      perOffer.set(choices[0].i, (perOffer.get(choices[0].i) ?? 0) + choices[0].tp * w.replicas);
+    }
+    naiveGpus = 0;
+    naiveCost = 0;
+    for (const [i, n] of perOffer) {
+      const g = Math.ceil(n / offers[i].gpusPerNode) * offers[i].gpusPerNode;
+      naiveGpus += g;
+      naiveCost += g * offers[i].price;
+    }
+  }
+
   const classes = replicaClasses(workloads);
   let master;
   try {
-    master = solveMaster(offers, classes, capHundredths, r.objective, Math.max(1, naiveGpus));
+    master = solveMaster(offers, classes, capHundredths, r.objective, Math.max(1, naiveGpus), r.billing);
   } catch (e) {
     if (e instanceof SolverUnavailable) throw new GpuplaneValidationError('GPU fleet', [{ field: 'gpus', message: `could not be planned: the HiGHS solver failed (${e.reason})`, fix: 'check that the highs package is installed' }]);
     throw e;
@@ -242,8 +259,8 @@ export function planGpuFleet(request: FleetRequest): FleetPlan {
     }
   }
 
-  const planGpus = listed.length;
-  const planCost = round(listed.reduce((s, g) => s + offers.find((o) => o.spec.id === g.gpu)!.price, 0), 6);
+  const planGpus = r.billing === 'node' ? provisionedGpus : listed.length;
+  const planCost = r.billing === 'node' ? round(provisionedCost, 6) : round(listed.reduce((s, g) => s + offers.find((o) => o.spec.id === g.gpu)!.price, 0), 6);
   for (const o of offers) {
     const used = listed.filter((g) => g.gpu === o.spec.id).length;
     if (used > o.maxGpus) {
@@ -258,9 +275,10 @@ export function planGpuFleet(request: FleetRequest): FleetPlan {
   const lbCost = round(master.costBound - 1e-9, 6);
   const objectiveValue = r.objective === 'cost' ? planCost : planGpus;
   const boundValue = r.objective === 'cost' ? lbCost : lbGpus;
-  const method = `HiGHS MIP over MIG layout counts (exact per instance size), time-slicing shares relaxed to memory capacity and whole-GPU groups; ${r.objective === 'cost' ? 'cost from its dual bound, GPUs from the LP relaxation' : 'GPUs from its dual bound, cost from the LP relaxation'}`;
+  const method = `${r.billing === 'node' ? 'whole nodes; ' : ''}HiGHS MIP over MIG layout counts (exact per instance size), time-slicing shares relaxed to memory capacity and whole-GPU groups; ${r.objective === 'cost' ? 'cost from its dual bound, GPUs from the LP relaxation' : 'GPUs from its dual bound, cost from the LP relaxation'}`;
   return {
     objective: r.objective,
+    billing: r.billing,
     gpus: planGpus,
     cost: planCost,
     lowerBound: { gpus: lbGpus, cost: lbCost, method },

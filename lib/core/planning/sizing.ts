@@ -63,7 +63,7 @@ export interface ResolvedWorkload {
 
 const WORKLOAD_KEYS = ['name', 'model', 'memoryGiB', 'maxModelLen', 'concurrency', 'kvCacheDtype', 'vllmVersion', 'replicas', 'isolation'];
 const OFFER_KEYS = ['gpu', 'gpusPerNode', 'hourlyPrice', 'maxGpus', 'karpenter'];
-const REQUEST_KEYS = ['workloads', 'gpus', 'objective', 'name', 'sharedMemoryCap', 'migLayouts'];
+const REQUEST_KEYS = ['workloads', 'gpus', 'objective', 'billing', 'name', 'sharedMemoryCap', 'migLayouts'];
 
 function unknownKeys(value: unknown, allowed: readonly string[], field: string, p: ProblemCollector): void {
   if (typeof value !== 'object' || value === null) return;
@@ -182,12 +182,14 @@ function modelSizer(w: FleetWorkload, model: ModelSpec, maxModelLen: number, con
 }
 
 /** Checks the request and sizes every workload on every offered GPU; throws every problem at once. */
-export function resolveRequest(req: FleetRequest): { offers: ResolvedOffer[]; workloads: ResolvedWorkload[]; cap: number; objective: 'cost' | 'gpus'; name: string; migLayouts: 'any' | 'balanced' } {
+export function resolveRequest(req: FleetRequest): { offers: ResolvedOffer[]; workloads: ResolvedWorkload[]; cap: number; objective: 'cost' | 'gpus'; billing: 'gpu' | 'node'; name: string; migLayouts: 'any' | 'balanced' } {
   const subject = 'GPU fleet';
   const p = new ProblemCollector();
   unknownKeys(req, REQUEST_KEYS, '', p);
   const objective = req.objective ?? 'cost';
   p.check(objective === 'cost' || objective === 'gpus', { field: 'objective', message: "must be 'cost' or 'gpus'", value: objective, allowed: "'cost', 'gpus'", fix: "use 'cost' for the cheapest fleet or 'gpus' for the fewest GPUs" });
+  const billing = req.billing ?? 'gpu';
+  p.check(billing === 'gpu' || billing === 'node', { field: 'billing', message: "must be 'gpu' or 'node'", value: billing, allowed: "'gpu', 'node'", fix: "use 'node' when you rent whole nodes" });
   const name = req.name ?? 'fleet';
   p.check(typeof name === 'string' && isDns1123Label(name) && name.length <= 30, { field: 'name', message: 'must be a DNS-1123 label of at most 30 characters (pool names add suffixes)', value: name, fix: 'e.g. "fleet"' });
   const cap = req.sharedMemoryCap ?? DEFAULT_SHARED_MEMORY_CAP;
@@ -287,7 +289,7 @@ export function resolveRequest(req: FleetRequest): { offers: ResolvedOffer[]; wo
     });
   }
   p.throwIfAny(subject);
-  return { offers, workloads, cap, objective, name, migLayouts };
+  return { offers, workloads, cap, objective, billing, name, migLayouts };
 }
 
 /** The fraction of a GPU a replica takes at the least (for the maxGpus check). */

@@ -64,7 +64,11 @@ interface Built {
   readonly gpuCols: { col: number; gpus: number; offer: number }[];
 }
 
-function build(offers: readonly ResolvedOffer[], classes: readonly ReplicaClass[], capHundredths: number, cost: (o: ResolvedOffer) => number): Built {
+/** Under node billing a used GPU costs this fraction of its price: among plans with equal nodes, fewer busy GPUs. */
+const NODE_TIE_BREAK = 1e-4;
+
+function build(offers: readonly ResolvedOffer[], classes: readonly ReplicaClass[], capHundredths: number, price: (o: ResolvedOffer) => number, billing: 'gpu' | 'node'): Built {
+  const cost = (o: ResolvedOffer) => (billing === 'node' ? NODE_TIE_BREAK * price(o) : price(o));
   const colCost: number[] = [];
   const colUpper: number[] = [];
   const col = (c: number, upper: number): number => {
@@ -135,6 +139,26 @@ function build(offers: readonly ResolvedOffer[], classes: readonly ReplicaClass[
       const mine = gpuCols.filter((g) => g.offer === o.index);
       rows.push({ lower: -INF, upper: o.maxGpus, cols: mine.map((g) => g.col), values: mine.map((g) => g.gpus) });
     }
+    if (billing === 'node') {
+      // Whole nodes per kind of GPU (a node belongs to one pool): nodes x gpusPerNode hold that kind's GPUs.
+      const kinds: { cols: number[]; values: number[] }[] = [
+        { cols: y[o.index], values: y[o.index].map(() => 1) },
+        { cols: u[o.index] >= 0 ? [u[o.index]] : [], values: [1] },
+        { cols: [], values: [] },
+      ];
+      classes.forEach((c, ci) => {
+        const v = d[ci].find((x) => x.offer === o.index && x.mode === 'whole');
+        if (v) { kinds[2].cols.push(v.col); kinds[2].values.push(c.options[o.index].whole!.tp); }
+      });
+      const nodeCols: number[] = [];
+      for (const k of kinds) {
+        if (k.cols.length === 0) continue;
+        const n = col(price(o) * o.gpusPerNode, Number.isFinite(o.maxGpus) ? Math.floor(o.maxGpus / o.gpusPerNode) : INF);
+        nodeCols.push(n);
+        rows.push({ lower: -INF, upper: 0, cols: [...k.cols, n], values: [...k.values.slice(0, k.cols.length), -o.gpusPerNode] });
+      }
+      if (Number.isFinite(o.maxGpus) && nodeCols.length) rows.push({ lower: -INF, upper: Math.floor(o.maxGpus / o.gpusPerNode), cols: nodeCols, values: nodeCols.map(() => 1) });
+    }
   }
   const n = colCost.length;
   return {
@@ -144,25 +168,28 @@ function build(offers: readonly ResolvedOffer[], classes: readonly ReplicaClass[
 }
 
 /** Solves the relaxation: the MIP for the objective, and the LP relaxation for the other measure's bound. */
-export function solveMaster(offers: readonly ResolvedOffer[], classes: readonly ReplicaClass[], capHundredths: number, objective: 'cost' | 'gpus', naiveGpus: number): MasterSolution {
+export function solveMaster(offers: readonly ResolvedOffer[], classes: readonly ReplicaClass[], capHundredths: number, objective: 'cost' | 'gpus', naiveGpus: number, billing: 'gpu' | 'node' = 'gpu'): MasterSolution {
   const maxPrice = Math.max(...offers.map((o) => o.price));
   // Fewest GPUs first: the cost term stays below half a GPU for every plan with at most the naive plan's GPUs.
   const delta = 1 / (2 * naiveGpus * maxPrice + 1);
   const primary = objective === 'cost' ? (o: ResolvedOffer) => o.price : (o: ResolvedOffer) => 1 + delta * o.price;
   const secondary = objective === 'cost' ? () => 1 : (o: ResolvedOffer) => o.price;
-  const main = build(offers, classes, capHundredths, primary);
+  const main = build(offers, classes, capHundredths, primary, billing);
   // A relative gap of 0.1% (a GPU in a thousand) and a node budget keep large instances fast and the result
   // deterministic; the time limit is only a safety net. The bound reported is HiGHS's dual bound either way.
   const result: MipResult = solveMip(main.model, { timeLimitSeconds: 10, mipRelGap: 1e-3, mipMaxNodes: 2000 });
   if (result.status === 'infeasible' || result.colValue.length !== main.model.numCols) {
     return { layoutCounts: [], sharedGpus: [], split: [], status: result.status, gpusBound: 0, costBound: 0 };
   }
-  const other = solveMip(build(offers, classes, capHundredths, secondary).model, { relax: true });
+  const other = solveMip(build(offers, classes, capHundredths, secondary, billing).model, { relax: true });
+  // Under node billing the objective also holds the busy GPUs' tie-break, at most NODE_TIE_BREAK of the nodes' own.
+  const factor = billing === 'node' ? 1 + NODE_TIE_BREAK : 1;
   const v = (c: number) => Math.round(result.colValue[c]);
   const tol = 1e-6;
-  const objBound = Math.max(result.dualBound, Number.isFinite(result.dualBound) ? result.dualBound : 0);
-  const gpusBound = objective === 'gpus' ? Math.max(0, Math.ceil(objBound - 0.5 - tol)) : Math.max(0, Math.ceil(other.objective - tol));
-  const costBound = objective === 'cost' ? Math.max(0, objBound) : Math.max(0, other.objective);
+  const objBound = (Number.isFinite(result.dualBound) ? result.dualBound : 0) / factor;
+  const otherBound = other.objective / factor;
+  const gpusBound = objective === 'gpus' ? Math.max(0, Math.ceil(objBound - 0.5 - tol)) : Math.max(0, Math.ceil(otherBound - tol));
+  const costBound = objective === 'cost' ? Math.max(0, objBound) : Math.max(0, otherBound);
   return {
     layoutCounts: main.y.map((ks) => ks.map(v)),
     sharedGpus: main.u.map((k) => (k >= 0 ? v(k) : 0)),

@@ -53,6 +53,13 @@ export interface FleetRequest {
   readonly gpus: readonly FleetGpuOffer[];
   /** `cost`: the lowest hourly cost; `gpus`: the fewest GPUs, then the lowest cost. @default 'cost' */
   readonly objective?: 'cost' | 'gpus';
+  /**
+   * What the plan pays for. `gpu`: every GPU that carries a replica (per-GPU pricing, or nodes shared with others).
+   * `node`: whole nodes of `gpusPerNode` GPUs, idle GPUs of a partly used node included (what most clouds rent);
+   * `gpus`, `cost` and the bound then count provisioned GPUs.
+   * @default 'gpu'
+   */
+  readonly billing?: 'gpu' | 'node';
   /** Prefix of the pool names. @default 'fleet' */
   readonly name?: string;
   /**
@@ -126,6 +133,7 @@ export interface FleetLowerBound extends FleetTotals {
 
 export interface FleetPlan extends FleetTotals {
   readonly objective: 'cost' | 'gpus';
+  readonly billing: 'gpu' | 'node';
   /** No plan under the planner's rules can use fewer GPUs or cost less than this. */
   readonly lowerBound: FleetLowerBound;
   /** One whole GPU (or tensor-parallel group) per replica, on the cheapest offered GPU that holds it. */

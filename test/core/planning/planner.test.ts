@@ -58,8 +58,15 @@ function checkPlan(req: FleetRequest, plan: FleetPlan): void {
   }
   // Costs add up.
   const price = (id: string) => req.gpus.find((o) => o.gpu === id)!.hourlyPrice;
-  expect(plan.gpus).toBe(plan.gpuList.length);
-  expect(plan.cost).toBeCloseTo(plan.gpuList.reduce((s, g) => s + price(g.gpu), 0), 6);
+  const nodeCost = plan.pools.reduce((s, p) => s + (p.nodes as number) * (p.gpusPerNode ?? 8) * price(p.gpu), 0);
+  expect(plan.provisioned.cost).toBeCloseTo(nodeCost, 6);
+  if ((req.billing ?? 'gpu') === 'gpu') {
+    expect(plan.gpus).toBe(plan.gpuList.length);
+    expect(plan.cost).toBeCloseTo(plan.gpuList.reduce((s, g) => s + price(g.gpu), 0), 6);
+  } else {
+    expect(plan.gpus).toBe(plan.provisioned.gpus);
+    expect(plan.cost).toBeCloseTo(nodeCost, 6);
+  }
   for (const o of req.gpus) if (o.maxGpus !== undefined) expect(plan.gpuList.filter((g) => g.gpu === o.gpu).length).toBeLessThanOrEqual(o.maxGpus);
   // Bounds.
   expect(plan.gpus).toBeGreaterThanOrEqual(plan.lowerBound.gpus);
@@ -114,6 +121,18 @@ describe('planGpuFleet', () => {
     const balanced = planGpuFleet({ ...EXAMPLE, workloads: [{ name: 'a', memoryGiB: 30, replicas: 6 }], gpus: [EXAMPLE.gpus[0]], migLayouts: 'balanced' });
     expect(any.gpus).toBe(3);
     expect(balanced.gpus).toBe(6);
+  });
+
+  test('node billing: whole nodes are what the plan pays for, and the bound holds for them', () => {
+    for (const seed of [7, 8, 9, 10]) {
+      const req = { ...randomInstance(seed, 6, 5, { models: true, twoGpus: true }), billing: 'node' as const };
+      const plan = planGpuFleet(req);
+      checkPlan(req, plan);
+      const perGpu = planGpuFleet({ ...req, billing: 'gpu' });
+      // Paying for nodes, the node-aware plan never provisions more than the per-GPU plan does.
+      if (req.objective === 'cost') expect(plan.cost).toBeLessThanOrEqual(perGpu.provisioned.cost * 1.002 + 1e-6);
+      else expect(plan.gpus).toBeLessThanOrEqual(perGpu.provisioned.gpus);
+    }
   });
 
   describe('property tests over random instances', () => {
