@@ -37,7 +37,7 @@ export interface SolveOptions {
 const WORKER_SOURCE = (highsPath: string) => `
 const { parentPort } = require('worker_threads');
 const ready = require(${JSON.stringify(highsPath)})();
-const STATUS = { 7: 'optimal', 8: 'infeasible', 9: 'unbounded-or-infeasible', 10: 'unbounded', 13: 'time-limit', 14: 'iteration-limit', 16: 'solution-limit', 15: 'unknown' };
+const STATUS = { 7: 'optimal', 8: 'infeasible', 9: 'unbounded-or-infeasible', 10: 'unbounded', 13: 'time-limit', 14: 'iteration-limit', 16: 'node-limit', 15: 'unknown' };
 parentPort.on('message', async ({ port, signal, model, options }) => {
   let reply;
   try {

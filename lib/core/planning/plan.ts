@@ -112,7 +112,13 @@ export function planGpuFleet(request: FleetRequest): FleetPlan {
     if (e instanceof SolverUnavailable) throw new GpuplaneValidationError('GPU fleet', [{ field: 'gpus', message: `could not be planned: the HiGHS solver failed (${e.reason})`, fix: 'check that the highs package is installed' }]);
     throw e;
   }
-  if (master.status === 'infeasible' || master.split.length === 0) {
+  if (master.split.length === 0 && master.status !== 'infeasible') {
+    throw new GpuplaneValidationError('GPU fleet', [{
+      field: 'workloads', message: `could not be planned: the solver stopped (${master.status}) before it found a plan`, value: `${classes.length} replica classes`,
+      fix: 'split the request into smaller fleets, or report it with the request',
+    }]);
+  }
+  if (master.status === 'infeasible') {
     throw new GpuplaneValidationError('GPU fleet', [{
       field: 'gpus[].maxGpus', message: 'leave no plan that places every replica (the solver proved it infeasible)',
       value: offers.map((o) => `${o.spec.id}: ${Number.isFinite(o.maxGpus) ? o.maxGpus : 'unlimited'}`), fix: 'raise maxGpus or offer another GPU model',

@@ -178,7 +178,7 @@ export function solveMaster(offers: readonly ResolvedOffer[], classes: readonly 
   // A relative gap of 0.1% (a GPU in a thousand) and a node budget keep large instances fast and the result
   // deterministic; the time limit is only a safety net. The bound reported is HiGHS's dual bound either way.
   const result: MipResult = solveMip(main.model, { timeLimitSeconds: 10, mipRelGap: 1e-3, mipMaxNodes: 2000 });
-  if (result.status === 'infeasible' || result.colValue.length !== main.model.numCols) {
+  if (result.status === 'infeasible' || result.colValue.length !== main.model.numCols || result.colValue.some((v) => !Number.isFinite(v))) {
     return { layoutCounts: [], sharedGpus: [], split: [], status: result.status, gpusBound: 0, costBound: 0 };
   }
   const other = solveMip(build(offers, classes, capHundredths, secondary, billing).model, { relax: true });
@@ -190,6 +190,10 @@ export function solveMaster(offers: readonly ResolvedOffer[], classes: readonly 
   const otherBound = other.objective / factor;
   const gpusBound = objective === 'gpus' ? Math.max(0, Math.ceil(objBound - 0.5 - tol)) : Math.max(0, Math.ceil(otherBound - tol));
   const costBound = objective === 'cost' ? Math.max(0, objBound) : Math.max(0, otherBound);
+  // An incumbent must place every replica (a solver stopped without one reports zeros).
+  if (main.d.some((list, ci) => list.reduce((sum, x) => sum + v(x.col), 0) !== classes[ci].members.length)) {
+    return { layoutCounts: [], sharedGpus: [], split: [], status: result.status === 'optimal' ? 'no-incumbent' : result.status, gpusBound, costBound };
+  }
   return {
     layoutCounts: main.y.map((ks) => ks.map(v)),
     sharedGpus: main.u.map((k) => (k >= 0 ? v(k) : 0)),
