@@ -1,8 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, VllmService } from '../lib';
+import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, VllmService } from '../lib';
 import { EXAMPLE_ETCD } from './etcd';
+import { EXAMPLE_FLEET_SERVICES, EXAMPLE_FLEETS } from './fleet';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from './gpu-pools';
 import { EXAMPLE_SERVICES } from './services';
 
@@ -24,6 +25,13 @@ export function buildApp(outdir?: string): App {
   for (const [chartName, { pools: names, ...options }] of Object.entries(EXAMPLE_OPERATORS)) {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
     new GpuOperatorStack(chart, 'Operator', { ...options, pools: names.map((n) => pools[n]) });
+  }
+  // A planned fleet: its pools, services and its own GPU Operator (the stack collects the fleet's pools). The fleet
+  // writes `<chart>.fleet.svg` beside the manifests and prints its plan table at synth.
+  for (const [chartName, request] of Object.entries(EXAMPLE_FLEETS)) {
+    const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
+    const fleet = new GpuFleet(chart, 'Fleet', { ...request, services: Object.fromEntries(request.workloads.map((w) => [w.name, EXAMPLE_FLEET_SERVICES])) });
+    new GpuOperatorStack(chart, 'Operator', { platform: 'eks', delivery: 'flux', pools: fleet.pools });
   }
   for (const [chartName, options] of Object.entries(EXAMPLE_ETCD)) {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });

@@ -30,6 +30,7 @@ const PROGRAMS: Record<string, string> = {
   'gpu-pools': CHART_PRELUDE + block('new MigNodePool('),
   etcd: CHART_PRELUDE + block('new ExternalEtcdCluster('),
   estimator: block('estimateVllmMemory('),
+  fleet: CHART_PRELUDE + block('planGpuFleet('),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');
@@ -108,6 +109,13 @@ describe('README examples', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
     expect(() => run('gpu-pools', cwd)).not.toThrow();
     expect(() => run('etcd', cwd)).not.toThrow();
+  });
+
+  test('the fleet planner example plans and constructs the fleet', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
+    const { stdout } = run('fleet', cwd);
+    expect(stdout).toContain('GPU fleet plan (cost)');
+    expect(stdout).toContain('fleet-h100-80gb-mig');
   });
 
   test("the estimator example reads a Hugging Face config.json", () => {

@@ -4,3 +4,4 @@ export * from './gpu-operator-stack';
 export * from './external-etcd-cluster';
 export * from './rendered';
 export * from './warnings';
+export * from './gpu-fleet';

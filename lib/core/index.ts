@@ -25,3 +25,4 @@ export * from './operator/mig-config';
 export * from './operator/stack';
 export * from './operator/cluster-policy';
 export * from './etcd';
+export * from './planning';

@@ -5,3 +5,4 @@ export * from './gpu-node-pool';
 export * from './gpu-operator-stack';
 export * from './external-etcd-cluster';
 export * from './warnings';
+export * from './gpu-fleet';

@@ -15,7 +15,8 @@ const { buildApp, writeSideFiles } = require('../../examples/main') as typeof im
 const { EXAMPLE_SERVICES } = require('../../examples/services') as typeof import('../../examples/services');
 const { EXAMPLE_POOLS, EXAMPLE_POOL_SERVICES, EXAMPLE_OPERATORS } = require('../../examples/gpu-pools') as typeof import('../../examples/gpu-pools');
 const { EXAMPLE_ETCD } = require('../../examples/etcd') as typeof import('../../examples/etcd');
-const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS), ...Object.keys(EXAMPLE_ETCD)].sort();
+const { EXAMPLE_FLEETS } = require('../../examples/fleet') as typeof import('../../examples/fleet');
+const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS), ...Object.keys(EXAMPLE_ETCD), ...Object.keys(EXAMPLE_FLEETS)].sort();
 const HOSTS_ONLY = new Set(['etcd-hosts']); // hosts-mode etcd renders files, not manifests
 
 /** Synthesizes the cdk8s app into a temporary folder and reads the manifests back, per chart. */
@@ -54,6 +55,19 @@ describe('examples', () => {
       expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
       expect(flag(c.args, '--gpu-memory-utilization')).toBe('0.75');
     }
+  });
+
+  test('gpu-fleet: the planned pools, the services on their slices, the operator collecting the pools, and the SVG', () => {
+    const objs = charts['gpu-fleet'];
+    const deployments = objs.filter((o) => o.kind === 'Deployment');
+    const replicas = Object.fromEntries(deployments.map((d) => [d.metadata.name, (d as Record<string, any>).spec.replicas])); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // chat x6 (split over MIG profiles and GPUs), reasoning x1, code x2; embeddings are a memory need, no service.
+    expect(Object.entries(replicas).filter(([n]) => n.startsWith('chat')).reduce((s, [, r]) => s + (r as number), 0)).toBe(6);
+    expect(Object.keys(replicas).filter((n) => !n.startsWith('chat')).sort()).toEqual(['code', 'reasoning']);
+    const configs = objs.filter((o) => o.kind === 'ConfigMap').map((o) => JSON.stringify(o));
+    expect(configs.some((c) => c.includes('mig-configs') && c.includes('fleet-h100-80gb-mig'))).toBe(true);
+    expect(vllmContainer(find(objs, 'Deployment', 'reasoning')).args).toEqual(expect.arrayContaining(['--tensor-parallel-size', '4']));
+    expect(readFileSync(join(outdir, 'gpu-fleet.fleet.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
   test('gpu-operator-eks: driver and toolkit left to the AMI; every pool collected', () => {
