@@ -10,7 +10,7 @@ import { hasBinary } from './binaries';
  */
 export const CACHE_DIR = process.env.GPUPLANE_CACHE_DIR || '/var/cache/gpuplane';
 export const BIN_DIR = process.env.GPUPLANE_BIN_DIR || join(CACHE_DIR, 'bin');
-export const BUILD_HINT = 'build them with `bash .ci/build-components.sh` (Go 1.26 and the Go module proxy; about 15-25 minutes the first time, cached afterwards)';
+export const BUILD_HINT = 'build them with `bash .ci/build-components.sh` (Go 1.26 and the Go module proxy; about 7 minutes on 2 cores the first time, then cached)';
 
 function executable(path: string): boolean {
   try {

@@ -4,6 +4,7 @@ import { get } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderEtcdHosts, EtcdHostsRender } from '../../lib/core/etcd/hosts';
+import { renderEtcdKubernetes } from '../../lib/core/etcd/kubernetes';
 import { etcdAlertRules } from '../../lib/core/etcd/monitoring';
 import { restoreCommand } from '../../lib/core/etcd/scripts';
 import { etcdHasFlag, parseEtcdVersion } from '../../lib/core/etcd/versions';
@@ -32,6 +33,7 @@ const KNOWN_FAILURES: Record<string, Record<string, string>> = {
     'the cluster forms from the rendered command lines and the rendered health check passes': IS_LEADER_3_6,
     'the rendered defragmentation script defragments every member, leader last after moving leadership, and leaves the cluster healthy': IS_LEADER_3_6,
     'the defragmentation script does nothing below its thresholds': IS_LEADER_3_6,
+    "the Kubernetes-mode ops ConfigMap's defragmentation and health check scripts, pointed at this cluster, defragment and report one leader": IS_LEADER_3_6,
   },
 };
 
@@ -252,6 +254,36 @@ describe(`ExternalEtcdCluster against real etcd ${line.minor} (hosts mode, TLS, 
       await r0.stop();
     }
   }, 90000);
+
+  /** The scripts of the Kubernetes mode's ops ConfigMap (what its CronJobs run), with the mounted certificate paths pointed at this cluster's. */
+  const kubernetesOps = () => {
+    const k = renderEtcdKubernetes({ name: 'etcd-k8s', version: VERSION, kubernetes: { namespace: 'etcd', storageClassName: 'local-nvme', toolsImage: 'registry.example.com/etcd-tools:1' } });
+    const ops = k.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'etcd-k8s-ops') as unknown as { data: Record<string, string> };
+    const paths: [string, string][] = [[k.resolved.tls.caFile, certs.ca], [k.resolved.tls.clientCertFile, certs.client], [k.resolved.tls.clientKeyFile, certs.clientKey]];
+    for (const [mounted] of paths) expect(mounted).toMatch(/^\/etc\/etcd\/pki\//);
+    const local = (script: string) => paths.reduce((s, [mounted, here]) => s.split(mounted).join(here), script);
+    // The CronJobs set ETCDCTL/ETCDUTL (on the tools image's PATH) and TEXTFILE_DIR; the endpoints become this cluster's.
+    const env = { ...scriptEnv, ENDPOINTS: endpoints, TEXTFILE_DIR: '/nonexistent', BACKUP_DIR: join(dir, 'k8s-backups') };
+    return { data: Object.fromEntries(Object.entries(ops.data).map(([f, s]) => [f, local(s)])), env };
+  };
+
+  it("the Kubernetes-mode ops ConfigMap's backup script, pointed at this cluster, saves a snapshot it verifies", () => {
+    const { data, env } = kubernetesOps();
+    const run = runScript(dir, 'k8s-backup.sh', data['etcd-backup.sh'], [], env);
+    expect({ status: run.status, out: run.status === 0 ? '' : run.out }).toEqual({ status: 0, out: '' });
+    expect(run.out).toMatch(/verified .*etcd-k8s-.*\.db/);
+    expect(readdirSync(join(dir, 'k8s-backups')).filter((f) => f.endsWith('.db'))).toHaveLength(1);
+  });
+
+  it("the Kubernetes-mode ops ConfigMap's defragmentation and health check scripts, pointed at this cluster, defragment and report one leader", () => {
+    const { data, env } = kubernetesOps();
+    const defrag = runScript(dir, 'k8s-defrag.sh', data['etcd-defrag.sh'], ['--force'], { ...env, DEFRAG_PAUSE_SECONDS: '1' });
+    expect({ status: defrag.status, out: defrag.status === 0 ? '' : defrag.out }).toEqual({ status: 0, out: '' });
+    expect(defrag.out).toContain('moving leadership from');
+    expect(defrag.out).toContain('defragmentation done');
+    const health = runScript(dir, 'k8s-health.sh', data['etcd-health-check.sh'], [], env);
+    expect(health.out.match(/leader=yes/g)).toHaveLength(1);
+  }, 120000);
 
   it('every etcd metric the alert rules use exists in the real exporter', async () => {
     const body = await scrape(render.resolved.members[0].metricsUrl);
