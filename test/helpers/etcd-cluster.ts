@@ -46,10 +46,10 @@ export class RunningMember {
   }
 }
 
-/** Runs etcdctl with the client certificate; returns status and output. */
-export function etcdctl(certs: { ca: string; client: string; clientKey: string }, endpoints: string, args: string[], timeout = '5s'): { ok: boolean; out: string } {
-  const r = spawnSync('etcdctl', [`--endpoints=${endpoints}`, `--cacert=${certs.ca}`, `--cert=${certs.client}`, `--key=${certs.clientKey}`, `--command-timeout=${timeout}`, ...args], {
-    encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' }, timeout: 30000,
+/** Runs etcdctl (on PATH, or `binary`) with the client certificate; returns status and output. */
+export function etcdctl(certs: { ca: string; client: string; clientKey: string }, endpoints: string, args: string[], timeout = '5s', binary = 'etcdctl'): { ok: boolean; out: string } {
+  const r = spawnSync(binary, [`--endpoints=${endpoints}`, `--cacert=${certs.ca}`, `--cert=${certs.client}`, `--key=${certs.clientKey}`, `--command-timeout=${timeout}`, ...args], {
+    encoding: 'utf8', timeout: 30000, // etcdctl 3.4+ speaks the v3 API by default; 3.6 warns on ETCDCTL_API
   });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }

@@ -4,14 +4,57 @@ import { get } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderEtcdHosts, EtcdHostsRender } from '../../lib/core/etcd/hosts';
+import { renderEtcdKubernetes } from '../../lib/core/etcd/kubernetes';
 import { etcdAlertRules } from '../../lib/core/etcd/monitoring';
 import { restoreCommand } from '../../lib/core/etcd/scripts';
 import { etcdHasFlag, parseEtcdVersion } from '../../lib/core/etcd/versions';
-import { describeWithBinary, hasBinary } from '../helpers/binaries';
-import { etcdctl, generateCertificates, RunningMember, waitFor } from '../helpers/etcd-cluster';
+import { describeWithBinary } from '../helpers/binaries';
+import { EtcdBinaries, etcdBinaryVersion, etcdLines, linkEtcdBinaries } from '../helpers/components';
+import { etcdctl as etcdctlOnPath, generateCertificates, RunningMember, waitFor } from '../helpers/etcd-cluster';
 import { promtoolCheckRules, promtoolTestRules } from '../helpers/promtool';
 
-const VERSION = '3.4.23'; // Debian's etcd-server
+/**
+ * The same suite on every etcd line available: Debian's 3.4 (etcd-server, etcd-client) and the 3.5 and 3.6 that
+ * .ci/build-components.sh builds into the component cache. Under CI=true a missing line fails; elsewhere it is skipped
+ * with a loud message naming how to get it.
+ */
+const LINES = etcdLines();
+
+/** The scripts' leader test, wrong on 3.6 (see KNOWN_FAILURES). */
+const IS_LEADER_3_6 = "lib/core/etcd/scripts.ts is_leader reads column 5 of 'etcdctl endpoint status -w simple' (3.4/3.5: is leader); etcdctl 3.6 added 'storage version', 'in use', 'percentage not in use' and 'quota' columns, so column 5 is the db size and is leader moved to column 9: the health check finds no leader and the defragmentation script exits 2 ('no leader found: not defragmenting') before it checks its thresholds";
+
+/**
+ * Problems the real binaries show in gpuplane's rendered scripts, per etcd line, that lib/ must fix (lib/ is being
+ * rewritten elsewhere; this suite only reports). A test named here is expected to fail on that line (test.failing),
+ * so it turns red when the problem is fixed and the entry must go.
+ */
+const KNOWN_FAILURES: Record<string, Record<string, string>> = {
+  '3.6': {
+    'the cluster forms from the rendered command lines and the rendered health check passes': IS_LEADER_3_6,
+    'the rendered defragmentation script defragments every member, leader last after moving leadership, and leaves the cluster healthy': IS_LEADER_3_6,
+    'the defragmentation script does nothing below its thresholds': IS_LEADER_3_6,
+    "the Kubernetes-mode ops ConfigMap's defragmentation and health check scripts, pointed at this cluster, defragment and report one leader": IS_LEADER_3_6,
+  },
+};
+
+/**
+ * Flags gpuplane says a line has that its binary does not define (etcd exits with "flag provided but not defined"),
+ * a problem in lib/core/etcd/versions.ts: an `extraFlags` entry passes gpuplane's check and the member does not start.
+ * 3.5: versions.ts lists experimental-backend-bbolt-freelist-type, but etcd 3.5.35 only defines
+ * --backend-bbolt-freelist-type. The flag test expects exactly these, so it turns red when versions.ts is fixed.
+ */
+const KNOWN_CLAIMED_BUT_UNDEFINED: Record<string, string[]> = { '3.5': ['experimental-backend-bbolt-freelist-type'] };
+
+/** Leader of the cluster, by endpoint, from `endpoint status -w json` read as text (member ids are uint64). */
+function leaderOf(ctl: (endpoints: string, args: string[]) => { ok: boolean; out: string }, endpoints: string): string | undefined {
+  for (const ep of endpoints.split(',')) {
+    const out = ctl(ep, ['endpoint', 'status', '-w', 'json']).out;
+    const member = /"member_id":(\d+)/.exec(out)?.[1];
+    const leader = /"leader":(\d+)/.exec(out)?.[1];
+    if (member && member === leader) return ep;
+  }
+  return undefined;
+}
 
 function scrape(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -31,10 +74,35 @@ function runScript(dir: string, name: string, body: string, args: string[] = [],
   return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
-describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster against real etcd 3.4 (hosts mode, TLS, loopback)', () => {
-  if (!hasBinary('etcdctl') && process.env.CI === 'true') throw new Error('etcdctl is missing: apt-get install -y etcd-client');
-  const dir = mkdtempSync(join(tmpdir(), 'gpuplane-etcd-'));
-  const base = 21000 + Math.floor(Math.random() * 400) * 10;
+if (LINES.missing.length > 0) {
+  const message = LINES.missing.map((m) => `etcd ${m.minor}: ${m.how}`).join('; ');
+  if (process.env.CI === 'true') {
+    describe('etcd lines the integration tests need', () => {
+      test.each(LINES.missing.map((m) => [m.minor, m.how]))('etcd %s is available', (_minor, how) => {
+        throw new Error(`${how} (CI=true: integration tests must not skip)`);
+      });
+    });
+  } else {
+    // eslint-disable-next-line no-console
+    console.warn(`\n*** SKIPPING the real-etcd suites for ${LINES.missing.map((m) => m.minor).join(', ')}: ${message} ***\n`);
+  }
+}
+
+LINES.available.forEach((line, lineIndex) => describeLine(line, lineIndex));
+
+function describeLine(line: EtcdBinaries, lineIndex: number): void {
+describe(`ExternalEtcdCluster against real etcd ${line.minor} (hosts mode, TLS, loopback)`, () => {
+  const VERSION = etcdBinaryVersion(line.etcd);
+  const known = KNOWN_FAILURES[line.minor] ?? {};
+  /** `test`, or `test.failing` where this line has a known problem. */
+  const it = (name: string, fn: () => unknown, timeout?: number) => (known[name] ? test.failing(`${name} [known failure on ${line.minor}: ${known[name]}]`, fn as any, timeout) : test(name, fn as any, timeout)); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const etcdctl = (c: Parameters<typeof etcdctlOnPath>[0], endpoints: string, args: string[], timeout = '5s') => etcdctlOnPath(c, endpoints, args, timeout, line.etcdctl);
+  const dir = mkdtempSync(join(tmpdir(), `gpuplane-etcd-${line.minor}-`));
+  // The renderer and the scripts call ${binaryDir}/etcd, etcdctl and etcdutl: link this line's binaries there.
+  const binaryDir = line.minor === '3.4' ? '/usr/bin' : linkEtcdBinaries(line, join(dir, 'bin'));
+  const base = 21000 + Math.floor(Math.random() * 130) * 30 + lineIndex * 10;
+  // The tests run etcdctl through the scripts' ETCDCTL/ETCDUTL defaults (${binaryDir}/...), so nothing else on PATH is used.
+  const scriptEnv = { ETCDCTL: `${binaryDir}/etcdctl`, ETCDUTL: `${binaryDir}/etcdutl` };
   let certs: ReturnType<typeof generateCertificates>;
   let render: EtcdHostsRender;
   let members: RunningMember[] = [];
@@ -46,7 +114,7 @@ describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster again
     render = renderEtcdHosts({
       name: 'etcd-it',
       version: VERSION,
-      binaryDir: '/usr/bin',
+      binaryDir,
       hosts: [0, 1, 2].map((i) => ({ name: `m${i}`, address: '127.0.0.1', clientPort: base + i * 3, peerPort: base + i * 3 + 1, metricsPort: base + i * 3 + 2, dataDir: join(dir, `m${i}.etcd`) })),
       tls: { caFile: certs.ca, certFile: certs.server, keyFile: certs.serverKey, peerCaFile: certs.ca, peerCertFile: certs.peer, peerKeyFile: certs.peerKey, clientCertFile: certs.client, clientKeyFile: certs.clientKey },
       backup: { dir: join(dir, 'backups'), retain: 2, textfileDir: join(dir, 'textfile') },
@@ -64,32 +132,35 @@ describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster again
   afterAll(async () => {
     await Promise.all(members.map((m) => m.stop()));
     // eslint-disable-next-line no-console
-    console.log(`etcd integration timings: ${JSON.stringify(timings)}`);
+    console.log(`etcd ${VERSION} integration timings: ${JSON.stringify(timings)}`);
   });
 
-  test('every flag gpuplane claims for 3.4 exists in the real etcd binary', () => {
-    const help = execFileSync('etcd', ['--help'], { encoding: 'utf8' });
-    const real = new Set([...help.matchAll(/^\s+--([a-z0-9-]+)/gm)].map((m) => m[1]));
+  it(`every flag gpuplane renders and claims for ${line.minor} exists in the real etcd binary`, () => {
+    // `--help` is not the whole truth (3.4.23 accepts --unsafe-no-fsync without listing it), so each flag is also
+    // given to the binary: etcd parses every flag before --version and names the ones it does not define.
+    const defined = (bin: string, flag: string) => !`${spawnSync(bin, [`--${flag}=1`, '--version'], { encoding: 'utf8' }).stderr}`.includes('flag provided but not defined');
+    const helpFlags = (bin: string) => [...execFileSync(bin, ['--help'], { encoding: 'utf8' }).matchAll(/^\s+--([a-z0-9-]+)/gm)].map((m) => m[1]);
     const v = parseEtcdVersion(VERSION)!;
     const rendered = render.members[0].command.slice(1).map((a) => a.replace(/^--/, '').split('=')[0]);
-    for (const flag of rendered) expect([flag, real.has(flag)]).toEqual([flag, true]);
-    for (const flag of real) {
-      if (etcdHasFlag(v, flag)) expect(real.has(flag)).toBe(true);
-    }
-    expect(etcdHasFlag(v, 'tls-min-version')).toBe(false);
-    expect(real.has('tls-min-version')).toBe(false);
+    const undefinedRendered = rendered.filter((flag) => !defined(line.etcd, flag));
+    // Every flag any available line knows (from their --help) that gpuplane says this version has, this binary has.
+    const candidates = [...new Set([...rendered, ...LINES.available.flatMap((l) => helpFlags(l.etcd))])].sort();
+    const claimedButUndefined = candidates.filter((flag) => etcdHasFlag(v, flag) && !defined(line.etcd, flag));
+    expect({ undefinedRendered, claimedButUndefined }).toEqual({ undefinedRendered: [], claimedButUndefined: KNOWN_CLAIMED_BUT_UNDEFINED[line.minor] ?? [] });
+    expect(candidates.length).toBeGreaterThan(40);
+    expect(etcdHasFlag(v, 'tls-min-version')).toBe(defined(line.etcd, 'tls-min-version'));
   });
 
-  test('the cluster forms from the rendered command lines and the rendered health check passes', () => {
+  it('the cluster forms from the rendered command lines and the rendered health check passes', () => {
     const list = etcdctl(certs, endpoints, ['member', 'list']);
     expect(list.out.split('\n').filter((l) => l.includes('started'))).toHaveLength(3);
-    const health = runScript(dir, 'health.sh', render.scripts.healthCheck);
+    const health = runScript(dir, 'health.sh', render.scripts.healthCheck, [], scriptEnv);
     expect(health.out).toContain('=== 5. Size, fragmentation, leader, raft term ===');
     expect(health.out.match(/leader=yes/g)).toHaveLength(1);
     expect(health).toMatchObject({ status: 0 });
   });
 
-  test('writes succeed with one member down, fail with two down, and recover', async () => {
+  it('writes succeed with one member down, fail with two down, and recover', async () => {
     expect(etcdctl(certs, endpoints, ['put', '/gpuplane/before', 'v1']).ok).toBe(true);
     await members[2].stop();
     expect(etcdctl(certs, endpoints, ['put', '/gpuplane/one-down', 'v2']).ok).toBe(true);
@@ -103,7 +174,7 @@ describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster again
     expect(etcdctl(certs, endpoints, ['get', '/gpuplane/one-down', '--print-value-only']).out.trim()).toBe('v2');
   }, 90000);
 
-  test('the rendered defragmentation script defragments every member, leader last after moving leadership, and leaves the cluster healthy', () => {
+  it('the rendered defragmentation script defragments every member, leader last after moving leadership, and leaves the cluster healthy', () => {
     // Fragment the database the way a Kubernetes control plane does: write, delete, then compact (the API server
     // compacts every 5 minutes), which leaves the freed pages in the file until a defragmentation.
     const value = 'x'.repeat(64 * 1024);
@@ -112,10 +183,12 @@ describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster again
     expect(etcdctl(certs, first, ['del', '/gpuplane/bulk/', '--prefix']).ok).toBe(true);
     const rev = /"revision":(\d+)/.exec(etcdctl(certs, first, ['endpoint', 'status', '-w', 'json']).out)![1];
     expect(etcdctl(certs, first, ['compact', rev, '--physical']).ok).toBe(true);
-    const leaderBefore = etcdctl(certs, endpoints, ['endpoint', 'status']).out.split('\n').find((l) => l.split(', ')[4] === 'true')!.split(', ')[0];
+    const ctl = (ep: string, args: string[]) => etcdctl(certs, ep, args);
+    const leaderBefore = leaderOf(ctl, endpoints)!;
+    expect(leaderBefore).toBeDefined();
 
     const t0 = Date.now();
-    const run = runScript(dir, 'defrag.sh', render.scripts.defrag);
+    const run = runScript(dir, 'defrag.sh', render.scripts.defrag, [], scriptEnv);
     timings.defragPassMs = Date.now() - t0;
     expect(run).toMatchObject({ status: 0 });
     const lines = run.out.split('\n');
@@ -126,37 +199,50 @@ describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster again
     const leaderDefrag = lines.findIndex((l) => l.endsWith(`defragmenting ${leaderBefore}`));
     expect(move).toBeGreaterThan(-1);
     expect(move).toBeLessThan(leaderDefrag);
-    const leaderAfter = etcdctl(certs, endpoints, ['endpoint', 'status']).out.split('\n').find((l) => l.split(', ')[4] === 'true')!.split(', ')[0];
+    const leaderAfter = leaderOf(ctl, endpoints);
+    expect(leaderAfter).toBeDefined();
     expect(leaderAfter).not.toBe(leaderBefore);
     expect(etcdctl(certs, endpoints, ['endpoint', 'health']).ok).toBe(true);
     expect(run.out).toContain('defragmentation done');
   }, 180000);
 
-  test('the defragmentation script does nothing below its thresholds', () => {
-    const run = runScript(dir, 'defrag.sh', render.scripts.defrag, [], { DEFRAG_FRAGMENTATION_THRESHOLD: '0.95' });
+  if (known['the defragmentation script does nothing below its thresholds'] === IS_LEADER_3_6) {
+    test('KNOWN PROBLEM on 3.6: the scripts find no leader (is_leader reads the db size column of endpoint status -w simple)', () => {
+      const simple = etcdctl(certs, endpoints.split(',')[0], ['endpoint', 'status', '-w', 'simple']).out.trim().split(', ');
+      expect(simple[4]).toMatch(/^\d+(\.\d+)? [kMG]?B$/); // column 5: db size
+      expect(['true', 'false']).toContain(simple[8]); // column 9: is leader
+      const run = runScript(dir, 'defrag.sh', render.scripts.defrag, [], scriptEnv);
+      expect({ status: run.status, noLeader: run.out.includes('no leader found: not defragmenting') }).toEqual({ status: 2, noLeader: true });
+    });
+  }
+
+  it('the defragmentation script does nothing below its thresholds', () => {
+    const run = runScript(dir, 'defrag.sh', render.scripts.defrag, [], { ...scriptEnv, DEFRAG_FRAGMENTATION_THRESHOLD: '0.95' });
     expect(run).toMatchObject({ status: 0 });
     expect(run.out).toContain('nothing to do');
   });
 
-  test('the rendered backup saves a verified snapshot that restores into a new member holding the data', async () => {
+  it('the rendered backup saves a verified snapshot that restores into a new member holding the data', async () => {
     expect(etcdctl(certs, endpoints, ['put', '/gpuplane/backed-up', 'precious']).ok).toBe(true);
-    const run = runScript(dir, 'backup.sh', render.scripts.backup);
+    const run = runScript(dir, 'backup.sh', render.scripts.backup, [], scriptEnv);
     expect({ status: run.status, out: run.status === 0 ? '' : run.out }).toEqual({ status: 0, out: '' });
     const snapshot = run.stdout.trim().split('\n').pop()!;
     expect(existsSync(snapshot)).toBe(true);
     expect(readFileSync(join(dir, 'textfile', 'etcd_backup_etcd-it.prom'), 'utf8')).toMatch(/^etcd_backup_last_success_timestamp_seconds\{cluster="etcd-it"\} \d+$/m);
-    runScript(dir, 'backup.sh', render.scripts.backup);
-    const latest = runScript(dir, 'backup.sh', render.scripts.backup).stdout.trim().split('\n').pop()!;
+    runScript(dir, 'backup.sh', render.scripts.backup, [], scriptEnv);
+    const latest = runScript(dir, 'backup.sh', render.scripts.backup, [], scriptEnv).stdout.trim().split('\n').pop()!;
     expect(readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.db'))).toHaveLength(2); // retain: 2
     expect(existsSync(snapshot)).toBe(false); // the oldest went
 
     const restored = renderEtcdHosts({
-      name: 'etcd-restored', version: VERSION, binaryDir: '/usr/bin', developmentSingleMember: true,
+      name: 'etcd-restored', version: VERSION, binaryDir, developmentSingleMember: true,
       hosts: [{ name: 'r0', address: '127.0.0.1', clientPort: base + 20, peerPort: base + 21, metricsPort: base + 22, dataDir: join(dir, 'r0.etcd') }],
       tls: render.resolved.tls,
     });
     const member = restored.resolved.members[0];
     const cmd = restoreCommand(restored.resolved, restored.scriptContext, member, latest, member.dataDir);
+    // Offline restore is etcdctl's on 3.4 and etcdutl's from 3.5 (etcdctl 3.6 no longer has it).
+    expect(cmd[0]).toBe(`${binaryDir}/${line.minor === '3.4' ? 'etcdctl' : 'etcdutl'}`);
     execFileSync(cmd[0], cmd.slice(1), { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'pipe' });
     const r0 = new RunningMember('r0', restored.members[0].command, join(dir, 'r0.log'));
     r0.start();
@@ -169,7 +255,37 @@ describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster again
     }
   }, 90000);
 
-  test('every etcd metric the alert rules use exists in the real exporter', async () => {
+  /** The scripts of the Kubernetes mode's ops ConfigMap (what its CronJobs run), with the mounted certificate paths pointed at this cluster's. */
+  const kubernetesOps = () => {
+    const k = renderEtcdKubernetes({ name: 'etcd-k8s', version: VERSION, kubernetes: { namespace: 'etcd', storageClassName: 'local-nvme', toolsImage: 'registry.example.com/etcd-tools:1' } });
+    const ops = k.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'etcd-k8s-ops') as unknown as { data: Record<string, string> };
+    const paths: [string, string][] = [[k.resolved.tls.caFile, certs.ca], [k.resolved.tls.clientCertFile, certs.client], [k.resolved.tls.clientKeyFile, certs.clientKey]];
+    for (const [mounted] of paths) expect(mounted).toMatch(/^\/etc\/etcd\/pki\//);
+    const local = (script: string) => paths.reduce((s, [mounted, here]) => s.split(mounted).join(here), script);
+    // The CronJobs set ETCDCTL/ETCDUTL (on the tools image's PATH) and TEXTFILE_DIR; the endpoints become this cluster's.
+    const env = { ...scriptEnv, ENDPOINTS: endpoints, TEXTFILE_DIR: '/nonexistent', BACKUP_DIR: join(dir, 'k8s-backups') };
+    return { data: Object.fromEntries(Object.entries(ops.data).map(([f, s]) => [f, local(s)])), env };
+  };
+
+  it("the Kubernetes-mode ops ConfigMap's backup script, pointed at this cluster, saves a snapshot it verifies", () => {
+    const { data, env } = kubernetesOps();
+    const run = runScript(dir, 'k8s-backup.sh', data['etcd-backup.sh'], [], env);
+    expect({ status: run.status, out: run.status === 0 ? '' : run.out }).toEqual({ status: 0, out: '' });
+    expect(run.out).toMatch(/verified .*etcd-k8s-.*\.db/);
+    expect(readdirSync(join(dir, 'k8s-backups')).filter((f) => f.endsWith('.db'))).toHaveLength(1);
+  });
+
+  it("the Kubernetes-mode ops ConfigMap's defragmentation and health check scripts, pointed at this cluster, defragment and report one leader", () => {
+    const { data, env } = kubernetesOps();
+    const defrag = runScript(dir, 'k8s-defrag.sh', data['etcd-defrag.sh'], ['--force'], { ...env, DEFRAG_PAUSE_SECONDS: '1' });
+    expect({ status: defrag.status, out: defrag.status === 0 ? '' : defrag.out }).toEqual({ status: 0, out: '' });
+    expect(defrag.out).toContain('moving leadership from');
+    expect(defrag.out).toContain('defragmentation done');
+    const health = runScript(dir, 'k8s-health.sh', data['etcd-health-check.sh'], [], env);
+    expect(health.out.match(/leader=yes/g)).toHaveLength(1);
+  }, 120000);
+
+  it('every etcd metric the alert rules use exists in the real exporter', async () => {
     const body = await scrape(render.resolved.members[0].metricsUrl);
     const names = new Set(body.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]));
     const rules = etcdAlertRules(render.resolved, { job: 'etcd', certificateSource: 'x509-exporter' });
@@ -207,3 +323,4 @@ describeWithBinary('etcd', 'etcd-server etcd-client', 'ExternalEtcdCluster again
     });
   });
 });
+}
