@@ -20,30 +20,16 @@ import { promtoolCheckRules, promtoolTestRules } from '../helpers/promtool';
  */
 const LINES = etcdLines();
 
-/** The scripts' leader test, wrong on 3.6 (see KNOWN_FAILURES). */
-const IS_LEADER_3_6 = "lib/core/etcd/scripts.ts is_leader reads column 5 of 'etcdctl endpoint status -w simple' (3.4/3.5: is leader); etcdctl 3.6 added 'storage version', 'in use', 'percentage not in use' and 'quota' columns, so column 5 is the db size and is leader moved to column 9: the health check finds no leader and the defragmentation script exits 2 ('no leader found: not defragmenting') before it checks its thresholds";
-
 /**
- * Problems the real binaries show in gpuplane's rendered scripts, per etcd line, that lib/ must fix (lib/ is being
- * rewritten elsewhere; this suite only reports). A test named here is expected to fail on that line (test.failing),
- * so it turns red when the problem is fixed and the entry must go.
+ * Problems the real binaries showed in gpuplane's rendered scripts, per etcd line. A test named here is expected to
+ * fail on that line (test.failing). Fixed so far: is_leader read column 5 of `endpoint status -w simple`, which 3.6
+ * moved to column 9 (now read from `-w json`); versions.ts listed experimental-backend-bbolt-freelist-type for 3.5,
+ * which 3.5.35 does not define (it has --backend-bbolt-freelist-type).
  */
-const KNOWN_FAILURES: Record<string, Record<string, string>> = {
-  '3.6': {
-    'the cluster forms from the rendered command lines and the rendered health check passes': IS_LEADER_3_6,
-    'the rendered defragmentation script defragments every member, leader last after moving leadership, and leaves the cluster healthy': IS_LEADER_3_6,
-    'the defragmentation script does nothing below its thresholds': IS_LEADER_3_6,
-    "the Kubernetes-mode ops ConfigMap's defragmentation and health check scripts, pointed at this cluster, defragment and report one leader": IS_LEADER_3_6,
-  },
-};
+const KNOWN_FAILURES: Record<string, Record<string, string>> = {};
 
-/**
- * Flags gpuplane says a line has that its binary does not define (etcd exits with "flag provided but not defined"),
- * a problem in lib/core/etcd/versions.ts: an `extraFlags` entry passes gpuplane's check and the member does not start.
- * 3.5: versions.ts lists experimental-backend-bbolt-freelist-type, but etcd 3.5.35 only defines
- * --backend-bbolt-freelist-type. The flag test expects exactly these, so it turns red when versions.ts is fixed.
- */
-const KNOWN_CLAIMED_BUT_UNDEFINED: Record<string, string[]> = { '3.5': ['experimental-backend-bbolt-freelist-type'] };
+/** Flags gpuplane says a line has that its binary does not define (etcd exits with "flag provided but not defined"). */
+const KNOWN_CLAIMED_BUT_UNDEFINED: Record<string, string[]> = {};
 
 /** Leader of the cluster, by endpoint, from `endpoint status -w json` read as text (member ids are uint64). */
 function leaderOf(ctl: (endpoints: string, args: string[]) => { ok: boolean; out: string }, endpoints: string): string | undefined {
@@ -205,16 +191,6 @@ describe(`ExternalEtcdCluster against real etcd ${line.minor} (hosts mode, TLS, 
     expect(etcdctl(certs, endpoints, ['endpoint', 'health']).ok).toBe(true);
     expect(run.out).toContain('defragmentation done');
   }, 180000);
-
-  if (known['the defragmentation script does nothing below its thresholds'] === IS_LEADER_3_6) {
-    test('KNOWN PROBLEM on 3.6: the scripts find no leader (is_leader reads the db size column of endpoint status -w simple)', () => {
-      const simple = etcdctl(certs, endpoints.split(',')[0], ['endpoint', 'status', '-w', 'simple']).out.trim().split(', ');
-      expect(simple[4]).toMatch(/^\d+(\.\d+)? [kMG]?B$/); // column 5: db size
-      expect(['true', 'false']).toContain(simple[8]); // column 9: is leader
-      const run = runScript(dir, 'defrag.sh', render.scripts.defrag, [], scriptEnv);
-      expect({ status: run.status, noLeader: run.out.includes('no leader found: not defragmenting') }).toEqual({ status: 2, noLeader: true });
-    });
-  }
 
   it('the defragmentation script does nothing below its thresholds', () => {
     const run = runScript(dir, 'defrag.sh', render.scripts.defrag, [], { ...scriptEnv, DEFRAG_FRAGMENTATION_THRESHOLD: '0.95' });

@@ -18,7 +18,6 @@ function header(r: ResolvedEtcdCluster, c: ScriptContext, purpose: string): stri
 # Environment overrides: ETCDCTL, ETCDUTL, ENDPOINTS (and per script: BACKUP_DIR, BACKUP_RETAIN, TEXTFILE_DIR,
 # DEFRAG_PAUSE_SECONDS, DEFRAG_FRAGMENTATION_THRESHOLD, DEFRAG_QUOTA_THRESHOLD).
 set -euo pipefail
-export ETCDCTL_API=3
 ETCDCTL="\${ETCDCTL:-${c.binaryDir}/etcdctl}"
 ETCDUTL="\${ETCDUTL:-${c.binaryDir}/etcdutl}"
 ENDPOINTS="\${ENDPOINTS:-${c.endpoints.join(',')}}"
@@ -30,7 +29,14 @@ log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $*"; }
 json_num() { grep -o "\\"$1\\":[0-9]*" | head -n 1 | cut -d: -f2; }
 # 'endpoint status -w simple' columns: endpoint, id (hex), version, db size, is leader, ...
 member_id() { ctl --endpoints="$1" endpoint status -w simple | awk -F', ' '{print $2}'; }
-is_leader() { [ "$(ctl --endpoints="$1" endpoint status -w simple | awk -F', ' '{print $5}')" = "true" ]; }
+# Leader from the JSON form: the simple form's columns moved in 3.6 (it added storage version, in use and quota).
+is_leader() {
+  local s; s=$(ctl --endpoints="$1" endpoint status -w json)
+  local id leader
+  id=$(grep -o '"member_id":[0-9]*' <<< "$s" | head -n 1 | cut -d: -f2)
+  leader=$(grep -o '"leader":[0-9]*' <<< "$s" | head -n 1 | cut -d: -f2)
+  [ -n "$id" ] && [ "$id" = "$leader" ]
+}
 healthy() { ctl --endpoints="$1" endpoint health >/dev/null 2>&1; }
 `;
 }
@@ -161,7 +167,7 @@ export function restoreProcedure(r: ResolvedEtcdCluster, c: ScriptContext): stri
     const cmd = restoreCommand(r, c, m, '"$SNAPSHOT"', `${m.dataDir}.restored`).map((a) => (a.startsWith('"') ? a : q(a))).join(' ');
     return `# --- on ${m.name} (${m.address}) ---
 #   systemctl stop etcd
-ETCDCTL_API=3 ${cmd}
+${cmd}
 #   mv ${m.dataDir} ${m.dataDir}.before-restore-$(date +%s) && mv ${m.dataDir}.restored ${m.dataDir}
 #   systemctl start etcd`;
   });
