@@ -1,4 +1,4 @@
-import { dnsLabel, goDuration, labelKey, labels, labelValue } from '../options/formats';
+import { dnsLabel, labelKey, labels, labelValue } from '../options/formats';
 import { alt, arr, bool, num, obj, oneOf, opt, posInt, record, Schema, str } from '../options/schema';
 import type { GpuPoolRenderOptions, KarpenterOptions } from './pool-render';
 import type { MigPoolOptions, MpsOptions, PoolWorkloadProfile, Taint, TimeSlicingOptions } from './pool';
@@ -30,12 +30,15 @@ const MPS = obj<MpsOptions>({ replicas: replicas(), renameByDefault: opt(bool())
 
 const TAINT = obj<Taint>({ key: labelKey(), value: opt(labelValue()), effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], 'use NoSchedule') });
 
+/** Karpenter's duration grammar (its CRD pattern `^(([0-9]+(s|m|h))+|Never)$`): `0s` is valid, and so is `Never`. */
+const karpenterDuration = (example: string) => str({ test: (s) => (/^(([0-9]+(s|m|h))+|Never)$/.test(s) ? undefined : "must be a duration in s, m and h, or 'Never'"), fix: `e.g. '${example}'` });
+
 const KARPENTER = obj<KarpenterOptions>({
   nodeClassRef: obj<KarpenterOptions['nodeClassRef']>({ group: str({ minLength: 1 }), kind: str({ minLength: 1 }), name: str({ minLength: 1 }) }),
   instanceTypes: arr(str({ minLength: 1 }), { minItems: 1, unique: true, fix: "list the instance types with this GPU, e.g. ['p5.48xlarge'] for H100 on AWS" }),
   capacityTypes: opt(arr(oneOf(['on-demand', 'spot', 'reserved']), { minItems: 1, unique: true })),
-  expireAfter: opt(alt({ string: str({ test: (s) => (s === 'Never' || /^(\d+(s|m|h))+$/.test(s) ? undefined : "must be a duration in s, m and h, or 'Never'"), fix: "e.g. '720h'" }) })),
-  consolidateAfter: opt(goDuration('30m', ['s', 'm', 'h'])),
+  expireAfter: opt(karpenterDuration('720h')),
+  consolidateAfter: opt(karpenterDuration('30m')),
 });
 
 /** Every option of a GPU pool (MigNodePool, GpuNodePool). */

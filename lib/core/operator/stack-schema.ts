@@ -33,5 +33,7 @@ export const GPU_OPERATOR_STACK_OPTIONS: Schema<GpuOperatorStackOptions> = obj<G
     labels: opt(labels()),
     temperatureCelsius: opt(num({ gt: 0, max: 120, fix: 'use 83, where throttling starts' })),
     idleUtilizationPercent: opt(num({ gt: 0, lt: 100, fix: 'use 5' })),
+    singleBitEccPerDay: opt(num({ gt: 0, fix: 'use 10' })),
+    retiredPages: opt(num({ integer: true, min: 1, max: 64, fix: 'use 48 (the retirement table holds 64)' })),
   })),
 });

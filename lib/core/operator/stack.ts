@@ -38,7 +38,18 @@ export interface GpuOperatorStackOptions {
   /** @default { namespace: 'argocd', project: 'default', server: 'https://kubernetes.default.svc' } */
   readonly argocd?: { readonly namespace?: string; readonly project?: string; readonly server?: string };
   /** @default { enabled: true } */
-  readonly monitoring?: { readonly enabled?: boolean; readonly labels?: Record<string, string>; readonly temperatureCelsius?: number; readonly idleUtilizationPercent?: number };
+  readonly monitoring?: {
+    readonly enabled?: boolean;
+    readonly labels?: Record<string, string>;
+    /** @default 83 - where throttling starts */
+    readonly temperatureCelsius?: number;
+    /** @default 5 */
+    readonly idleUtilizationPercent?: number;
+    /** Single-bit ECC errors a day that raise the accumulation alert. @default 10 */
+    readonly singleBitEccPerDay?: number;
+    /** Retired pages that raise the alert (the table holds 64). @default 48 */
+    readonly retiredPages?: number;
+  };
 }
 
 export interface GpuOperatorRender {
@@ -142,7 +153,7 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: 'gpuplane-gpu-health', namespace, labels: { ...labels, ...monitoring.labels } },
-      spec: { groups: [{ name: 'gpuplane.gpu-health', rules: gpuHealthRules({ operatorNamespace: namespace, temperatureCelsius: o.monitoring?.temperatureCelsius, idleUtilizationPercent: o.monitoring?.idleUtilizationPercent }) }] },
+      spec: { groups: [{ name: 'gpuplane.gpu-health', rules: gpuHealthRules({ operatorNamespace: namespace, temperatureCelsius: o.monitoring?.temperatureCelsius, idleUtilizationPercent: o.monitoring?.idleUtilizationPercent, singleBitEccPerDay: o.monitoring?.singleBitEccPerDay, retiredPages: o.monitoring?.retiredPages }) }] },
     });
   }
   if (delivery === 'flux') {

@@ -1,6 +1,8 @@
 import { GpuInput, GpuSpec, resolveGpu } from '../catalog/gpus';
 import { ModelArchitecture, ModelSpec, Quantization, QUANTIZATIONS, resolveModel } from '../catalog/models';
-import { ProblemCollector } from '../errors';
+import { GpuplaneValidationError, ProblemCollector } from '../errors';
+import { problemsOf } from '../options/schema';
+import { VLLM_MEMORY_INPUT } from './estimator-schema';
 import { kvBytesPerTokenPerLayer, KvLayout, kvLayout, mlaBlockSize } from './memory-kv';
 import {
   activationTerms, CUDA_GRAPH_DEFAULT_GIB, encoderProfileGiB, hiddenOf, loraGiB, nonTorchGiB, parametersOf, schedulerDefaults, weightsGiB,
@@ -164,6 +166,16 @@ const positiveInt = (v: unknown): boolean => typeof v === 'number' && Number.isI
 const finiteNonNegative = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /** Checks the input's shape; every problem names its field. */
+/**
+ * Unknown keys and values of the wrong kind, with the option schema every entry point uses; the numeric rules that
+ * depend on the model and the GPU follow in validate().
+ */
+function rejectUnknownInputs(input: VllmMemoryInput): void {
+  // Numbers out of range (NaN included) are validate()'s, with the model's numbers in the message.
+  const problems = problemsOf(VLLM_MEMORY_INPUT, input).filter((p) => p.message.startsWith('is not an option') || p.message.startsWith('is required') || (p.message.includes(', not ') && typeof p.value !== 'number'));
+  if (problems.length > 0) throw new GpuplaneValidationError('vLLM memory estimate', problems);
+}
+
 function validate(input: VllmMemoryInput, model: ModelArchitecture, quantization: Quantization): void {
   const p = new ProblemCollector();
   for (const key of ['layers', 'kvHeads'] as const) {
@@ -230,6 +242,7 @@ function draftTerms(input: VllmMemoryInput, model: ModelArchitecture, params: nu
  * (all equal here). Throws a GpuplaneValidationError naming the field when the input is malformed.
  */
 export function estimateVllmMemory(input: VllmMemoryInput): VllmMemoryEstimate {
+  rejectUnknownInputs(input);
   const model = resolveArchitecture(input.model);
   const gpu: GpuSpec = resolveGpu(input.gpu);
   const quantization = input.quantization ?? model.quantization ?? 'none';

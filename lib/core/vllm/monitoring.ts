@@ -4,8 +4,6 @@ import { ResolvedVllmService } from './options';
 import { commonLabels, metadata, selectorLabels, VLLM_CONTAINER, VLLM_PORT_NAME } from './labels';
 import { interTokenLatencyMetric, kvCacheUsageMetric } from './version';
 
-/** p95 inter-token latency above which streaming feels slow (10 tokens/s). */
-export const INTER_TOKEN_LATENCY_OBJECTIVE_SECONDS = 0.1;
 
 
 /**
@@ -80,11 +78,11 @@ export function vllmAlertRules(r: ResolvedVllmService): AlertRule[] {
     },
     {
       alert: 'VllmInterTokenLatencyHigh',
-      expr: `histogram_quantile(0.95, sum by (le, namespace, model_name) (rate(${interTokenLatencyMetric(r.version)}_bucket{${sel}}[5m]))) > ${INTER_TOKEN_LATENCY_OBJECTIVE_SECONDS}`,
+      expr: `histogram_quantile(0.95, sum by (le, namespace, model_name) (rate(${interTokenLatencyMetric(r.version)}_bucket{${sel}}[5m]))) > ${r.monitoring.interTokenLatencyObjectiveSeconds}`,
       for: '10m',
       labels: { severity: 'warning' },
       annotations: {
-        summary: `p95 inter-token latency of {{ $labels.model_name }} above ${INTER_TOKEN_LATENCY_OBJECTIVE_SECONDS * 1000} ms`,
+        summary: `p95 inter-token latency of {{ $labels.model_name }} above ${Math.round(r.monitoring.interTokenLatencyObjectiveSeconds * 1000)} ms`,
         description: 'p95 time between tokens is {{ $value | humanizeDuration }}: streaming stutters. Decode is compute bound: the batch is too large for the GPU (lower maxNumSeqs) or the model needs more tensor parallelism.',
       },
     },

@@ -46,6 +46,7 @@ const MONITORING = obj<MonitoringOptions>({
   labels: opt(labels()),
   interval: opt(promDuration('15s')),
   ttftObjectiveSeconds: opt(num({ gt: 0, fix: 'use 2' })),
+  interTokenLatencyObjectiveSeconds: opt(num({ gt: 0, fix: 'use 0.1' })),
   requestsWaitingThreshold: opt(num({ min: 0, fix: 'use 10' })),
 });
 

@@ -60,6 +60,8 @@ export interface MonitoringOptions {
   readonly interval?: string;
   /** p95 time-to-first-token objective in seconds; the alert fires above it. @default 2 */
   readonly ttftObjectiveSeconds?: number;
+  /** p95 inter-token latency in seconds; the alert fires above it. @default 0.1 - 10 tokens/s, where streaming starts to stutter */
+  readonly interTokenLatencyObjectiveSeconds?: number;
   /** Waiting requests per pod sustained for 10 minutes that raise an alert. @default 10 */
   readonly requestsWaitingThreshold?: number;
 }

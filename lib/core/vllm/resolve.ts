@@ -321,6 +321,7 @@ function resolveSurroundings(o: VllmServiceOptions, p: ProblemCollector, warning
     labels: m.labels ?? {},
     interval: m.interval ?? '15s',
     ttftObjectiveSeconds: m.ttftObjectiveSeconds ?? 2,
+    interTokenLatencyObjectiveSeconds: m.interTokenLatencyObjectiveSeconds ?? 0.1,
     requestsWaitingThreshold: m.requestsWaitingThreshold ?? 10,
   };
   const n = o.networkPolicy === false ? { enabled: false } : o.networkPolicy ?? {};

@@ -102,3 +102,20 @@ describe('ExternalEtcdCluster refuses what the types refuse, in one round', () =
     expect(problemsOf(() => planStackedToExternal(['cp-1', 'cp-2', 'cp-3'], ['e1', 'e2', 'e3'], ['cp-9']))).toContain("'unhealthyStacked' names a member that is not in stacked (got \"cp-9\"; allowed: cp-1, cp-2, cp-3)");
   });
 });
+
+describe('estimateVllmMemory and planGpuFleet refuse unknown keys and wrong kinds', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { estimateVllmMemory, planGpuFleet } = require('../../../lib/core') as typeof import('../../../lib/core');
+  test.each([
+    [{ maxModelLength: 4096 }, "'maxModelLength' is not an option; did you mean 'maxModelLen'?"],
+    [{ maxNumSeqs: '256' }, "'maxNumSeqs' must be a number, not a string (got \"256\"). Fix: write 256 without quotes"],
+    [{ lora: { maxLora: 2 } }, "'lora.maxLora' is not an option; did you mean 'maxLoras'?"],
+    [{ model: { layers: 32, kvHeads: 8, headDim: 128, parameters: 8e9, kvHead: 8 } }, "'model.kvHead' is not an option"],
+  ])('estimateVllmMemory %j', (o, expected) => {
+    expect(problemsOf(() => estimateVllmMemory(loose({ model: 'llama-3.1-8b', gpu: 'H100-80GB', ...o })))).toContain(expected);
+  });
+
+  test('planGpuFleet', () => {
+    expect(problemsOf(() => planGpuFleet(loose({ workloads: [{ name: 'a', memoryGib: 9 }], gpus: [{ gpu: 'H100-80GB', hourlyPrice: 4 }] })))).toContain("'workloads[0].memoryGib' is not an option");
+  });
+});
