@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { GpuPlacement } from '../core/gpu/placement';
 import { MigPoolOptions, ResolvedGpuPool } from '../core/gpu/pool';
 import { GpuPoolHandle, GpuPoolRenderOptions, renderGpuPool } from '../core/gpu/pool-render';
-import { PlacedWorkload, placedWorkloadOf } from '../core/gpu/reconfigure';
+import { isPlacedWorkloadSource, PlacedWorkload, PlacedWorkloadSource } from '../core/gpu/reconfigure';
 import { addRenderedObjects } from './rendered';
 import { reportWarnings, strictFor, StrictProps } from './warnings';
-import { VllmService } from './vllm-service';
 
 export interface GpuNodePoolProps extends Omit<GpuPoolRenderOptions, 'name'>, StrictProps {
   /** @default - the construct id, lower-cased */
@@ -52,8 +51,8 @@ export class GpuNodePool extends Construct {
    */
   public drainWarnings(workloads?: readonly PlacedWorkload[]): string[] {
     const placed = workloads ?? this.node.root.node.findAll()
-      .filter((c): c is VllmService => c instanceof VllmService)
-      .map((s) => placedWorkloadOf(s.resolved))
+      .filter((c): c is typeof c & PlacedWorkloadSource => isPlacedWorkloadSource(c))
+      .map((s) => s.placedWorkload)
       .filter((w): w is PlacedWorkload => w !== undefined);
     return this.handle.drainWarnings(placed);
   }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { VllmMemoryEstimate } from '../core/vllm/estimator';
 import { ResolvedVllmService, VllmServiceOptions } from '../core/vllm/options';
 import { renderVllmService } from '../core/vllm/render';
+import { PlacedWorkload, placedWorkloadOf, PlacedWorkloadSource } from '../core/gpu/reconfigure';
 import { addRenderedObjects } from './rendered';
 import { reportWarnings, strictFor, StrictProps } from './warnings';
 
@@ -12,7 +13,7 @@ export interface VllmServiceProps extends Omit<VllmServiceOptions, 'name'>, Stri
 }
 
 /** vLLM's OpenAI server on Kubernetes with production defaults. See VllmServiceOptions for every prop. */
-export class VllmService extends Construct {
+export class VllmService extends Construct implements PlacedWorkloadSource {
   /** Every option with its default resolved. */
   public readonly resolved: ResolvedVllmService;
   /** The memory estimate the fit check used. */
@@ -25,6 +26,11 @@ export class VllmService extends Construct {
   public readonly url: string;
   /** Advice about the configuration, printed at synth (errors in strict mode). */
   public readonly warnings: readonly string[];
+
+  /** Where the service sits on a pool, for the pool's drain warnings (PlacedWorkloadSource). */
+  public get placedWorkload(): PlacedWorkload | undefined {
+    return placedWorkloadOf(this.resolved);
+  }
 
   constructor(scope: Construct, id: string, props: VllmServiceProps) {
     super(scope, id);

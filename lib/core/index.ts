@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './kube';
+export * from './kinds';
 export * from './catalog/gpus';
 export * from './catalog/models';
 export * from './vllm/version';

@@ -10,6 +10,17 @@ export interface PlacedWorkload {
   readonly disruptionsAllowed: number;
 }
 
+/** Anything placed on a pool that can say so (a VllmService, a fleet's services): pools find it through this, not its class. */
+export interface PlacedWorkloadSource {
+  /** The drain-relevant facts, or undefined when not on a pool. */
+  readonly placedWorkload: PlacedWorkload | undefined;
+}
+
+/** Whether a construct (or any value) is a PlacedWorkloadSource. */
+export function isPlacedWorkloadSource(x: unknown): x is PlacedWorkloadSource {
+  return typeof x === 'object' && x !== null && 'placedWorkload' in x;
+}
+
 /** The drain-relevant facts of a VllmService placed on a pool (undefined when it is not on a pool). */
 export function placedWorkloadOf(r: { name: string; namespace: string; minReplicas: number; placement?: { poolName: string } }): PlacedWorkload | undefined {
   if (!r.placement) return undefined;

@@ -1,5 +1,5 @@
 import { isPinnedImage, KubeObject, objectKey, parseQuantity } from '../kube';
-import { podSpecOf } from './semantic';
+import { podSpecOf, podSpecsOf } from './semantic';
 import { flagValue, normalizeFlag, parseVllmArgs } from '../vllm/flags';
 
 export { normalizeFlag } from '../vllm/flags';
@@ -178,7 +178,7 @@ function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj
   const ref = scaler.spec?.scaleTargetRef ?? {};
   const kind = ref.kind ?? 'Deployment';
   const target = workloads.find((w) => w.kind === kind && w.metadata?.name === ref.name && w.metadata?.namespace === scaler.metadata?.namespace);
-  if (!target || !(podSpecOf(target)?.containers ?? []).some(isVllmServer)) return;
+  if (!target || !podSpecsOf(target).some(({ spec }) => (spec.containers ?? []).some(isVllmServer))) return;
   let signals: string[];
   if (scaler.kind === 'ScaledObject') {
     signals = (scaler.spec?.triggers ?? []).map((t: Obj) => t.type).filter((t: string) => t === 'cpu' || t === 'memory');
@@ -211,9 +211,12 @@ export function validateProductionRules(objects: readonly KubeObject[]): string[
   for (const obj of all) {
     const key = objectKey(obj as KubeObject);
     if (obj.kind === 'HorizontalPodAutoscaler' || obj.kind === 'ScaledObject') checkAutoscalerSignal(key, obj, workloads, out);
-    const spec = podSpecOf(obj);
-    if (!spec) continue;
-    for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${key} container ${c.name}`, c, spec, out);
+    const specs = podSpecsOf(obj);
+    if (specs.length === 0) continue;
+    for (const { path, spec } of specs) {
+      const where = specs.length > 1 ? `${key} ${path}` : key;
+      for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${where} container ${c.name}`, c, spec, out);
+    }
     if (obj.kind === 'Deployment') checkRollout(key, obj, out);
     if (obj.kind === 'StatefulSet') checkEtcdMembers(key, obj, out);
   }

@@ -1,20 +1,22 @@
+import { isWorkloadKind, podTemplatesOf } from '../kinds';
 import { isDns1123Label, isDns1123Subdomain, KubeObject, objectKey, parseQuantity } from '../kube';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
-/** The pod spec of a workload, Job or CronJob; undefined for other kinds. */
+/** The pod spec of a workload, Job, CronJob or Pod (the first template of kinds with several); undefined for other kinds. */
 export function podSpecOf(obj: Obj): Obj | undefined {
-  if (WORKLOAD_KINDS.has(obj.kind)) return obj.spec?.template?.spec;
-  if (obj.kind === 'Job') return obj.spec?.template?.spec;
-  if (obj.kind === 'CronJob') return obj.spec?.jobTemplate?.spec?.template?.spec;
-  return undefined;
+  return podTemplatesOf(obj)[0]?.template.spec;
+}
+
+/** Every pod spec an object creates (a LeaderWorkerSet has a leader's and the workers'), with where it lives. */
+export function podSpecsOf(obj: Obj): { readonly path: string; readonly spec: Obj }[] {
+  return podTemplatesOf(obj).filter((t) => t.template.spec).map((t) => ({ path: t.path, spec: t.template.spec }));
 }
 
 function podLabelsOf(obj: Obj): Record<string, string> | undefined {
-  return WORKLOAD_KINDS.has(obj.kind) ? obj.spec?.template?.metadata?.labels : undefined;
+  return isWorkloadKind(obj) ? podTemplatesOf(obj)[0]?.template.metadata?.labels : undefined;
 }
 
 function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
@@ -101,7 +103,7 @@ export function validateSemantics(objects: readonly KubeObject[], options: Seman
   const out: string[] = [];
   const seen = new Set<string>();
   const all = objects as readonly Obj[];
-  const workloads = all.filter((o) => WORKLOAD_KINDS.has(o.kind));
+  const workloads = all.filter(isWorkloadKind);
   for (const obj of all) {
     const key = objectKey(obj as KubeObject);
     const source = options.sourceOf?.(obj as KubeObject);
@@ -116,9 +118,10 @@ export function validateSemantics(objects: readonly KubeObject[], options: Seman
     for (const [k, v] of Object.entries<string>(obj.metadata?.labels ?? {})) {
       if (typeof v !== 'string' || v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) out.push(`${key}: label ${k}="${v}" is not a valid label value`);
     }
-    const podSpec = podSpecOf(obj);
-    if (podSpec) checkPodSpec(key, podSpec, out, obj.kind === 'StatefulSet' ? (obj.spec?.volumeClaimTemplates ?? []).map((t: Obj) => t.metadata?.name) : []);
-    if (WORKLOAD_KINDS.has(obj.kind)) {
+    const specs = podSpecsOf(obj);
+    const claimTemplates = obj.kind === 'StatefulSet' ? (obj.spec?.volumeClaimTemplates ?? []).map((t: Obj) => t.metadata?.name) : [];
+    for (const { path, spec } of specs) checkPodSpec(specs.length > 1 ? `${key} ${path}` : key, spec, out, claimTemplates);
+    if (isWorkloadKind(obj)) {
       const sel = obj.spec?.selector?.matchLabels;
       if (!matches(sel, podLabelsOf(obj))) out.push(`${key}: spec.selector.matchLabels does not match the pod template labels`);
     }
