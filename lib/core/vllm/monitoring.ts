@@ -1,7 +1,8 @@
 import { KubeObject } from '../kube';
 import { AlertRule } from '../monitoring';
 import { ResolvedVllmService } from './options';
-import { commonLabels, metadata, selectorLabels, VLLM_CONTAINER, VLLM_PORT_NAME } from './labels';
+import { commonLabels, metadata, selectorLabels } from '../serving/labels';
+import { VLLM_CONTAINER, VLLM_PORT_NAME } from './labels';
 import { interTokenLatencyMetric, kvCacheUsageMetric } from './version';
 
 

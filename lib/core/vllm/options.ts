@@ -3,6 +3,7 @@ import type { ModelArchitecture, ModelSpec, Quantization } from '../catalog/mode
 import type { GpuPlacement } from '../gpu/placement';
 import type { Toleration } from '../gpu/pool';
 import type { VllmMemoryEstimate } from './estimator';
+import type { ServingSpec } from '../serving/spec';
 import type { VersionTuple } from './version';
 
 /** A model outside the catalog: the repository vLLM loads and its architecture. */
@@ -190,8 +191,8 @@ export interface VllmServiceOptions {
   readonly labels?: Record<string, string>;
 }
 
-/** Options with every default resolved once. */
-export interface ResolvedVllmService {
+/** Options with every default resolved once; the engine-neutral part is the serving layer's ServingSpec. */
+export interface ResolvedVllmService extends ServingSpec {
   readonly name: string;
   readonly namespace: string;
   readonly createNamespace: boolean;

@@ -1,10 +1,11 @@
 import { canonicalize, KubeObject } from '../kube';
 import { assertValidObjects } from '../validate';
-import { renderAutoscaling } from './autoscaling';
+import { renderAutoscaling } from '../serving/autoscaling';
 import { renderMonitoring } from './monitoring';
-import { renderIstio, renderNetworkPolicy } from './network';
+import { renderIstio, renderNetworkPolicy } from '../serving/network';
+import { renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderService } from '../serving/workload';
 import { ResolvedVllmService, resolveVllmService, VllmServiceOptions } from './options';
-import { renderDeployment, renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderService } from './workload';
+import { renderDeployment } from './workload';
 
 export interface VllmServiceRender {
   /** Options with every default resolved. */

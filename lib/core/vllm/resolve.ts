@@ -9,6 +9,7 @@ import { estimateVllmMemory, weightsGiB } from './estimator';
 import { parseVllmArgs, TWO_BYTE_DTYPES, VLLM_FLAG_RULES } from './flags';
 import type { AutoscalingOptions, CustomModel, MonitoringOptions, ResolvedVllmService, VllmServiceOptions } from './options';
 import { VLLM_SERVICE_OPTIONS } from './options-schema';
+import { VLLM_ENGINE } from '../serving/engine';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion } from './version';
 
 /** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
@@ -427,7 +428,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     gpusPerNode: shape.gpusPerNode, placement: shape.placement, gpuResourceName: shape.gpuResourceName, nodeSelector: shape.nodeSelector,
     tolerations: shape.tolerations, sharedGpu: shape.sharedGpu, tensorParallelSize: tp, gpuMemoryUtilization: util,
     ...engine,
-    vllmVersion: versionString, version, image, hfTokenSecret, ...startup, modelCache, ...scaling,
+    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod: tp, ...startup, modelCache, ...scaling,
     spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
     ...surroundings, labels: o.labels ?? {}, memory, warnings,
   };

@@ -1,6 +1,8 @@
 import { KubeObject } from '../kube';
 import { ResolvedVllmService } from './options';
-import { commonLabels, metadata, selectorLabels, VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
+import { commonLabels, metadata, selectorLabels } from '../serving/labels';
+import { cacheVolume, rolloutStrategy } from '../serving/workload';
+import { VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
 import { requestLoggingOffFlag } from './version';
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
 
@@ -52,51 +54,6 @@ function env(r: ResolvedVllmService): Record<string, unknown>[] {
   if (!r.downloadModel) out.push({ name: 'HF_HUB_OFFLINE', value: '1' });
   for (const key of Object.keys(r.env).sort()) out.push({ name: key, value: r.env[key] });
   return out;
-}
-
-function cacheVolume(r: ResolvedVllmService): Record<string, unknown> {
-  if (r.modelCache.mode === 'shared') {
-    return { name: 'model-cache', persistentVolumeClaim: { claimName: r.modelCache.existingClaimName ?? `${r.name}-model-cache` } };
-  }
-  return {
-    name: 'model-cache',
-    ephemeral: {
-      volumeClaimTemplate: {
-        metadata: { labels: selectorLabels(r) },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          resources: { requests: { storage: r.modelCache.size } },
-          storageClassName: r.modelCache.storageClassName,
-        },
-      },
-    },
-  };
-}
-
-/** The PersistentVolumeClaim of a shared cache (none for per-replica caches or an existing claim). */
-export function renderModelCacheClaim(r: ResolvedVllmService): KubeObject[] {
-  if (r.modelCache.mode !== 'shared' || r.modelCache.existingClaimName) return [];
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: metadata(r, `${r.name}-model-cache`),
-      spec: {
-        accessModes: [r.modelCache.accessMode],
-        resources: { requests: { storage: r.modelCache.size } },
-        storageClassName: r.modelCache.storageClassName,
-      },
-    },
-  ];
-}
-
-/** The rollout never needs a GPU the cluster does not have: it surges only into declared spare capacity. */
-export function rolloutStrategy(r: ResolvedVllmService): Record<string, unknown> {
-  const surgePods = Math.floor(r.spareGpus / r.tensorParallelSize);
-  return {
-    type: 'RollingUpdate',
-    rollingUpdate: surgePods >= 1 ? { maxSurge: surgePods, maxUnavailable: 0 } : { maxSurge: 0, maxUnavailable: 1 },
-  };
 }
 
 function podAnnotations(r: ResolvedVllmService): Record<string, string> {
@@ -184,41 +141,3 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
   };
 }
 
-export function renderService(r: ResolvedVllmService): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: metadata(r, r.name),
-    spec: {
-      type: 'ClusterIP',
-      selector: selectorLabels(r),
-      ports: [{ name: VLLM_PORT_NAME, port: VLLM_PORT, targetPort: VLLM_PORT_NAME, protocol: 'TCP', appProtocol: 'http' }],
-    },
-  };
-}
-
-/** A budget that protects: one pod at a time with two or more replicas; the only pod with one. Never minAvailable 0. */
-export function renderDisruptionBudget(r: ResolvedVllmService): KubeObject {
-  const budget = r.minReplicas >= 2 ? { maxUnavailable: 1 } : { minAvailable: 1 };
-  return {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: metadata(r, r.name),
-    spec: { ...budget, selector: { matchLabels: selectorLabels(r) } },
-  };
-}
-
-export function renderNamespace(r: ResolvedVllmService): KubeObject[] {
-  if (!r.createNamespace) return [];
-  const out: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpuplane' } } }];
-  if (r.namespaceGpuQuota !== undefined) {
-    // Quotas on extended resources take only the `requests.` prefix.
-    out.push({
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
-      metadata: metadata(r, `${r.name}-gpu-quota`),
-      spec: { hard: { 'requests.nvidia.com/gpu': String(r.namespaceGpuQuota) } },
-    });
-  }
-  return out;
-}

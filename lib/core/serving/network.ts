@@ -1,14 +1,14 @@
 import { KubeObject } from '../kube';
-import { ResolvedVllmService } from './options';
-import { metadata, selectorLabels, serviceHost, VLLM_PORT } from './labels';
+import { metadata, selectorLabels, serviceHost } from './labels';
+import type { ServingSpec } from './spec';
 
 const nsSelector = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
 
 /** Ingress on the serving port from allowed callers and the scraper; egress to DNS, and to the hub only when downloading. */
-export function renderNetworkPolicy(r: ResolvedVllmService): KubeObject[] {
+export function renderNetworkPolicy(r: ServingSpec): KubeObject[] {
   if (!r.networkPolicy.enabled) return [];
   const np = r.networkPolicy;
-  const port = [{ port: VLLM_PORT, protocol: 'TCP' }];
+  const port = [{ port: r.engine.port, protocol: 'TCP' }];
   const podSelector = np.allowedPodLabels ? { matchLabels: np.allowedPodLabels } : {};
   const callers = np.allowedNamespaces
     ? np.allowedNamespaces.map((ns) => ({ namespaceSelector: nsSelector(ns), podSelector: np.allowedPodLabels ? podSelector : undefined }))
@@ -48,7 +48,7 @@ export function renderNetworkPolicy(r: ResolvedVllmService): KubeObject[] {
 }
 
 /** Istio tuned for streaming inference: long route timeout, connection pools sized for GPUs rather than microservices. */
-export function renderIstio(r: ResolvedVllmService): KubeObject[] {
+export function renderIstio(r: ServingSpec): KubeObject[] {
   if (r.istio?.mode !== 'tuned') return [];
   const host = serviceHost(r);
   return [
@@ -58,7 +58,7 @@ export function renderIstio(r: ResolvedVllmService): KubeObject[] {
       metadata: metadata(r, r.name),
       spec: {
         hosts: [host],
-        http: [{ route: [{ destination: { host, port: { number: VLLM_PORT } } }], timeout: r.istio.timeout }],
+        http: [{ route: [{ destination: { host, port: { number: r.engine.port } } }], timeout: r.istio.timeout }],
       },
     },
     {

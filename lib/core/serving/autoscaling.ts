@@ -1,10 +1,11 @@
 import { stringify } from 'yaml';
 import { KubeObject } from '../kube';
-import { ResolvedVllmService } from './options';
+import { VLLM_ENGINE, ServingEngine } from './engine';
 import { metadata } from './labels';
+import type { ServingSpec } from './spec';
 
-/** The metric as prometheus-adapter serves it through the custom metrics API (colons become underscores). */
-export const ADAPTER_METRIC = 'vllm_num_requests_waiting';
+/** vLLM's queue depth as prometheus-adapter serves it through the custom metrics API (colons become underscores). */
+export const ADAPTER_METRIC = VLLM_ENGINE.queueDepthAdapterMetric;
 
 /** Scale up fast (traffic spikes are real), scale down slowly (a new pod takes minutes to load the model). */
 export const SCALING_BEHAVIOR = {
@@ -12,20 +13,29 @@ export const SCALING_BEHAVIOR = {
   scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] },
 };
 
-/** The prometheus-adapter rule that turns `vllm:num_requests_waiting` into the pods metric the HPA reads. */
-export function prometheusAdapterRule(): Record<string, unknown> {
+/** The prometheus-adapter rule that turns the engine's queue depth (`vllm:num_requests_waiting`) into the pods metric the HPA reads. */
+export function prometheusAdapterRule(engine: ServingEngine = VLLM_ENGINE): Record<string, unknown> {
   return {
-    seriesQuery: 'vllm:num_requests_waiting{namespace!="",pod!=""}',
+    seriesQuery: `${engine.queueDepthMetric}{namespace!="",pod!=""}`,
     resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
-    name: { matches: '^vllm:num_requests_waiting$', as: ADAPTER_METRIC },
+    name: { matches: `^${engine.queueDepthMetric}$`, as: engine.queueDepthAdapterMetric },
     metricsQuery: 'sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
   };
 }
 
-/** The adapter rule is the same for every service: serialize it once. */
-let adapterRuleYaml: string | undefined;
+/** The adapter rule is the same for every service of an engine: serialize it once. */
+const adapterRuleYaml = new Map<ServingEngine, string>();
 
-function hpa(r: ResolvedVllmService): KubeObject[] {
+function adapterRule(engine: ServingEngine): string {
+  let text = adapterRuleYaml.get(engine);
+  if (text === undefined) {
+    text = stringify({ rules: [prometheusAdapterRule(engine)] });
+    adapterRuleYaml.set(engine, text);
+  }
+  return text;
+}
+
+function hpa(r: ServingSpec): KubeObject[] {
   const a = r.autoscaling!;
   return [
     {
@@ -39,7 +49,7 @@ function hpa(r: ResolvedVllmService): KubeObject[] {
         metrics: [
           {
             type: 'Pods',
-            pods: { metric: { name: ADAPTER_METRIC }, target: { type: 'AverageValue', averageValue: String(a.targetRequestsWaiting) } },
+            pods: { metric: { name: r.engine.queueDepthAdapterMetric }, target: { type: 'AverageValue', averageValue: String(a.targetRequestsWaiting) } },
           },
         ],
         behavior: SCALING_BEHAVIOR,
@@ -52,14 +62,14 @@ function hpa(r: ResolvedVllmService): KubeObject[] {
       metadata: metadata(r, `${r.name}-prometheus-adapter-rule`, {
         annotations: { 'gpuplane.dev/usage': 'merge rules[] into the prometheus-adapter config (Helm value rules.custom)' },
       }),
-      data: { 'rules.yaml': (adapterRuleYaml ??= stringify({ rules: [prometheusAdapterRule()] })) },
+      data: { 'rules.yaml': adapterRule(r.engine) },
     },
   ];
 }
 
-function keda(r: ResolvedVllmService): KubeObject[] {
+function keda(r: ServingSpec): KubeObject[] {
   const a = r.autoscaling!;
-  const query = `sum(vllm:num_requests_waiting{namespace="${r.namespace}",model_name="${r.servedModelName}"})`;
+  const query = `sum(${r.engine.queueDepthMetric}{namespace="${r.namespace}",${r.engine.modelLabel}="${r.servedModelName}"})`;
   return [
     {
       apiVersion: 'keda.sh/v1alpha1',
@@ -84,7 +94,7 @@ function keda(r: ResolvedVllmService): KubeObject[] {
   ];
 }
 
-export function renderAutoscaling(r: ResolvedVllmService): KubeObject[] {
+export function renderAutoscaling(r: ServingSpec): KubeObject[] {
   if (!r.autoscaling) return [];
   return r.autoscaling.mode === 'keda' ? keda(r) : hpa(r);
 }

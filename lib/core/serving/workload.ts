@@ -1,0 +1,88 @@
+import { KubeObject } from '../kube';
+import { metadata, selectorLabels } from './labels';
+import type { ServingSpec } from './spec';
+
+/** The model cache volume: one claim shared by the replicas, or a per-pod ephemeral volume. */
+export function cacheVolume(r: ServingSpec): Record<string, unknown> {
+  if (r.modelCache.mode === 'shared') {
+    return { name: 'model-cache', persistentVolumeClaim: { claimName: r.modelCache.existingClaimName ?? `${r.name}-model-cache` } };
+  }
+  return {
+    name: 'model-cache',
+    ephemeral: {
+      volumeClaimTemplate: {
+        metadata: { labels: selectorLabels(r) },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: r.modelCache.size } },
+          storageClassName: r.modelCache.storageClassName,
+        },
+      },
+    },
+  };
+}
+
+/** The PersistentVolumeClaim of a shared cache (none for per-replica caches or an existing claim). */
+export function renderModelCacheClaim(r: ServingSpec): KubeObject[] {
+  if (r.modelCache.mode !== 'shared' || r.modelCache.existingClaimName) return [];
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: metadata(r, `${r.name}-model-cache`),
+      spec: {
+        accessModes: [r.modelCache.accessMode],
+        resources: { requests: { storage: r.modelCache.size } },
+        storageClassName: r.modelCache.storageClassName,
+      },
+    },
+  ];
+}
+
+/** The rollout never needs a GPU the cluster does not have: it surges only into declared spare capacity. */
+export function rolloutStrategy(r: ServingSpec): Record<string, unknown> {
+  const surgePods = Math.floor(r.spareGpus / r.gpusPerPod);
+  return {
+    type: 'RollingUpdate',
+    rollingUpdate: surgePods >= 1 ? { maxSurge: surgePods, maxUnavailable: 0 } : { maxSurge: 0, maxUnavailable: 1 },
+  };
+}
+
+export function renderService(r: ServingSpec): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(r, r.name),
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(r),
+      ports: [{ name: r.engine.portName, port: r.engine.port, targetPort: r.engine.portName, protocol: 'TCP', appProtocol: 'http' }],
+    },
+  };
+}
+
+/** A budget that protects: one pod at a time with two or more replicas; the only pod with one. Never minAvailable 0. */
+export function renderDisruptionBudget(r: ServingSpec): KubeObject {
+  const budget = r.minReplicas >= 2 ? { maxUnavailable: 1 } : { minAvailable: 1 };
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: metadata(r, r.name),
+    spec: { ...budget, selector: { matchLabels: selectorLabels(r) } },
+  };
+}
+
+export function renderNamespace(r: ServingSpec): KubeObject[] {
+  if (!r.createNamespace) return [];
+  const out: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpuplane' } } }];
+  if (r.namespaceGpuQuota !== undefined) {
+    // Quotas on extended resources take only the `requests.` prefix.
+    out.push({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: metadata(r, `${r.name}-gpu-quota`),
+      spec: { hard: { 'requests.nvidia.com/gpu': String(r.namespaceGpuQuota) } },
+    });
+  }
+  return out;
+}
