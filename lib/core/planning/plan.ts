@@ -105,7 +105,7 @@ export function planGpuFleet(request: FleetRequest): FleetPlan {
   }
 
   const classes = replicaClasses(workloads);
-  let master;
+  let master: ReturnType<typeof solveMaster>;
   try {
     master = solveMaster(offers, classes, capHundredths, r.objective, Math.max(1, naiveGpus), r.billing);
   } catch (e) {
