@@ -300,3 +300,18 @@ function poolResources(
   }));
 }
 
+
+/**
+ * MIG layout choices as values, so a layout never hides in a string: `MigLayouts.balanced()`, one profile on every
+ * GPU, one multiset for every GPU, or one layout per GPU of the node (what `mig.layout` takes).
+ */
+export const MigLayouts = {
+  /** NVIDIA's `all-balanced` layout on every GPU. */
+  balanced: (): MigLayoutChoice => 'balanced',
+  /** As many instances of one profile as fit, on every GPU (`all-3g.40gb`). */
+  allOf: (profile: string): MigLayoutChoice => profile,
+  /** The same multiset of profiles on every GPU (`{ '3g.40gb': 2 }`). */
+  of: (layout: MigLayout): MigLayoutChoice => ({ ...layout }),
+  /** One layout per GPU of the node, in device order. */
+  perGpu: (layouts: readonly MigLayout[]): MigLayoutChoice => layouts.map((l) => ({ ...l })),
+} as const;

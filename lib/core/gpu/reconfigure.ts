@@ -1,3 +1,4 @@
+import { disruptionBudgetPolicy } from '../serving/workload';
 import { POOL_LABEL, ResolvedGpuPool } from './pool';
 
 /** A service placed on a pool, as the drain check needs it. */
@@ -24,8 +25,7 @@ export function isPlacedWorkloadSource(x: unknown): x is PlacedWorkloadSource {
 /** The drain-relevant facts of a VllmService placed on a pool (undefined when it is not on a pool). */
 export function placedWorkloadOf(r: { name: string; namespace: string; minReplicas: number; placement?: { poolName: string } }): PlacedWorkload | undefined {
   if (!r.placement) return undefined;
-  // gpuplane's budgets: maxUnavailable 1 with two or more replicas, minAvailable 1 with one.
-  return { name: r.name, namespace: r.namespace, poolName: r.placement.poolName, minReplicas: r.minReplicas, disruptionsAllowed: r.minReplicas >= 2 ? 1 : 0 };
+  return { name: r.name, namespace: r.namespace, poolName: r.placement.poolName, minReplicas: r.minReplicas, disruptionsAllowed: disruptionBudgetPolicy(r.minReplicas).disruptionsAllowed };
 }
 
 /**

@@ -61,9 +61,17 @@ export function renderService(r: ServingSpec): KubeObject {
   };
 }
 
+/**
+ * The one owner of gpuplane's PDB policy: one pod at a time with two or more replicas, the only pod with one, never
+ * minAvailable 0. The pools' drain warnings read `disruptionsAllowed` from here.
+ */
+export function disruptionBudgetPolicy(minReplicas: number): { readonly spec: { maxUnavailable: number } | { minAvailable: number }; readonly disruptionsAllowed: number } {
+  return minReplicas >= 2 ? { spec: { maxUnavailable: 1 }, disruptionsAllowed: 1 } : { spec: { minAvailable: 1 }, disruptionsAllowed: 0 };
+}
+
 /** A budget that protects: one pod at a time with two or more replicas; the only pod with one. Never minAvailable 0. */
 export function renderDisruptionBudget(r: ServingSpec): KubeObject {
-  const budget = r.minReplicas >= 2 ? { maxUnavailable: 1 } : { minAvailable: 1 };
+  const budget = disruptionBudgetPolicy(r.minReplicas).spec;
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',

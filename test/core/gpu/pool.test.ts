@@ -322,3 +322,21 @@ exit 0
     expect(() => new GpuPoolHandle(resolveGpuPool({ name: 't4', gpu: 'T4', timeSlicing: { replicas: 2 } })).reconfigurationScript()).toThrow("'reconfigurationScript' needs a MIG layout to reconfigure; the pool is time-slicing (got \"time-slicing\"). Fix: call it on a MigNodePool");
   });
 });
+
+describe('MigLayouts', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { MigLayouts } = require('../../../lib/core/gpu/pool') as typeof import('../../../lib/core/gpu/pool');
+  test.each([
+    [MigLayouts.balanced(), { '1g.10gb': 2, '2g.20gb': 1, '3g.40gb': 1 }],
+    [MigLayouts.allOf('3g.40gb'), { '3g.40gb': 2 }],
+    [MigLayouts.of({ '4g.40gb': 1, '3g.40gb': 1 }), { '3g.40gb': 1, '4g.40gb': 1 }],
+  ])('%j lays out every GPU', (layout, expected) => {
+    expect(resolveGpuPool({ name: 'p', gpu: 'H100-80GB', gpusPerNode: 2, mig: { layout } }).perGpuLayouts).toEqual([expected, expected]);
+  });
+
+  test('perGpu gives each GPU its own layout', () => {
+    const r = resolveGpuPool({ name: 'p', gpu: 'H100-80GB', gpusPerNode: 2, mig: { layout: MigLayouts.perGpu([{ '7g.80gb': 1 }, { '1g.10gb': 7 }]) } });
+    expect(r.perGpuLayouts).toEqual([{ '7g.80gb': 1 }, { '1g.10gb': 7 }]);
+    expect(r.migStrategy).toBe('mixed');
+  });
+});
