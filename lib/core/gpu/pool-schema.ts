@@ -23,6 +23,7 @@ const MIG = obj<MigPoolOptions>({
     array: arr(MIG_LAYOUT, { minItems: 1 }),
   }),
   timeSlicingReplicas: opt(replicas()),
+  strategy: opt(oneOf(['single', 'mixed'])),
 });
 
 const TIME_SLICING = obj<TimeSlicingOptions>({ replicas: replicas(), renameByDefault: opt(bool()), failRequestsGreaterThanOne: opt(bool()) }, { refusedKeys: IGNORED_BY_PLUGIN });

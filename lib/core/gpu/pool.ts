@@ -28,6 +28,14 @@ export interface MigPoolOptions {
   readonly layout: MigLayoutChoice;
   /** Time-slicing inside each MIG instance (the hybrid): replicas per instance. @default - no time-slicing */
   readonly timeSlicingReplicas?: number;
+  /**
+   * How the device plugin names the instances: `single` advertises them as `nvidia.com/gpu` (one profile on every
+   * GPU of the node), `mixed` as `nvidia.com/mig-<profile>`. The GPU Operator sets one strategy for the whole cluster
+   * (MIG_STRATEGY in the device plugin's environment overrides the per-node config), so every MIG pool of one
+   * operator must agree; GpuOperatorStack refuses pools that do not.
+   * @default - 'single' when every GPU has one profile (workloads request plain nvidia.com/gpu), else 'mixed'
+   */
+  readonly strategy?: 'single' | 'mixed';
 }
 
 export interface TimeSlicingOptions {
@@ -215,7 +223,12 @@ export function resolveGpuPool(o: GpuPoolOptions): ResolvedGpuPool {
       perGpuLayouts = layouts;
     }
     const profiles = new Set(perGpuLayouts.flatMap((l) => Object.keys(l).filter((k) => l[k] > 0)));
-    migStrategy = profiles.size === 1 && perGpuLayouts.every((l) => Object.keys(l).filter((k) => l[k] > 0).length === 1) ? 'single' : 'mixed';
+    const singleProfile = profiles.size === 1 && perGpuLayouts.every((l) => Object.keys(l).filter((k) => l[k] > 0).length === 1);
+    migStrategy = o.mig.strategy ?? (singleProfile ? 'single' : 'mixed');
+    p.check(!(migStrategy === 'single' && !singleProfile), {
+      field: 'mig.strategy', message: `is 'single', which needs one profile on every GPU; the layout has ${[...profiles].sort().join(', ')}`, value: 'single',
+      fix: "use 'mixed' (instances are requested as nvidia.com/mig-<profile>), or one profile on every GPU",
+    });
     if (o.mig.timeSlicingReplicas !== undefined) {
       replicas = o.mig.timeSlicingReplicas;
       checkReplicas('mig.timeSlicingReplicas', replicas, 64);

@@ -24,6 +24,7 @@ export const GPU_OPERATOR_STACK_OPTIONS: Schema<GpuOperatorStackOptions> = obj<G
   pools: opt(arr(POOL)),
   driver: opt(obj<NonNullable<GpuOperatorStackOptions['driver']>>({ enabled: opt(bool()), version: opt(str({ test: (s) => (/^[\w.-]+$/.test(s) ? undefined : 'must be a driver version such as 580.95.05') })) })),
   toolkit: opt(obj<NonNullable<GpuOperatorStackOptions['toolkit']>>({ enabled: opt(bool()) })),
+  nodeImage: opt(obj<NonNullable<GpuOperatorStackOptions['nodeImage']>>({ driverPreinstalled: opt(bool()), toolkitPreinstalled: opt(bool()) })),
   migManager: opt(obj<NonNullable<GpuOperatorStackOptions['migManager']>>({ enabled: opt(bool()) })),
   delivery: opt(oneOf(['flux', 'argocd', 'none'], "use 'flux'")),
   flux: opt(obj<NonNullable<GpuOperatorStackOptions['flux']>>({ namespace: opt(dnsLabel(63)), interval: opt(goDuration('1h', ['s', 'm', 'h'])) })),

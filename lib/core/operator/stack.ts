@@ -29,6 +29,12 @@ export interface GpuOperatorStackOptions {
   readonly driver?: { readonly enabled?: boolean; readonly version?: string };
   /** @default - the platform's choice */
   readonly toolkit?: { readonly enabled?: boolean };
+  /**
+   * What the GPU nodes' image ships, when it differs from the platform's usual image (an EKS custom AMI without the
+   * driver, a GKE image with the toolkit).
+   * @default - the platform preset: EKS and AKS ship driver and toolkit, GKE the driver, generic and OpenShift neither
+   */
+  readonly nodeImage?: { readonly driverPreinstalled?: boolean; readonly toolkitPreinstalled?: boolean };
   /** @default true */
   readonly migManager?: { readonly enabled?: boolean };
   /** GitOps form of the release: Flux HelmRepository + HelmRelease, an Argo CD Application, or none (values only). @default 'flux' */
@@ -82,15 +88,18 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
   const chartVersion = o.chartVersion ?? GPU_OPERATOR_CHART.version;
   p.check(/^v?\d+\.\d+\.\d+$/.test(chartVersion), { field: 'chartVersion', message: 'must be a pinned chart version', value: chartVersion, fix: `use ${GPU_OPERATOR_CHART.version}` });
 
-  const driverEnabled = o.driver?.enabled ?? !preset.driverPreinstalled;
-  p.check(!(driverEnabled && preset.driverPreinstalled), {
-    field: 'driver.enabled', message: `must be false on ${platform}: ${preset.note}, and a second driver install breaks the node`, value: true,
-    fix: 'omit driver.enabled; the preset turns the driver off',
+  // What the nodes ship is a property of their image; the platform's usual image is the default.
+  const driverPreinstalled = o.nodeImage?.driverPreinstalled ?? preset.driverPreinstalled;
+  const toolkitPreinstalled = o.nodeImage?.toolkitPreinstalled ?? preset.toolkitPreinstalled;
+  const driverEnabled = o.driver?.enabled ?? !driverPreinstalled;
+  p.check(!(driverEnabled && driverPreinstalled), {
+    field: 'driver.enabled', message: `must be false on ${platform}: ${o.nodeImage?.driverPreinstalled !== undefined ? 'the node image ships the NVIDIA driver (nodeImage.driverPreinstalled)' : preset.note}, and a second driver install breaks the node`, value: true,
+    fix: 'omit driver.enabled, or set nodeImage.driverPreinstalled: false for an image without a driver (an EKS custom AMI)',
   });
-  const toolkitEnabled = o.toolkit?.enabled ?? !preset.toolkitPreinstalled;
-  p.check(!(o.toolkit?.enabled === true && preset.toolkitPreinstalled), {
-    field: 'toolkit.enabled', message: `must be false on ${platform}: ${preset.note}, and a second toolkit rewrites the node's container runtime config`, value: true,
-    fix: 'omit toolkit.enabled; the preset turns the toolkit off',
+  const toolkitEnabled = o.toolkit?.enabled ?? !toolkitPreinstalled;
+  p.check(!(o.toolkit?.enabled === true && toolkitPreinstalled), {
+    field: 'toolkit.enabled', message: `must be false on ${platform}: ${o.nodeImage?.toolkitPreinstalled !== undefined ? 'the node image ships the container toolkit' : preset.note}, and a second toolkit rewrites the node's container runtime config`, value: true,
+    fix: 'omit toolkit.enabled, or set nodeImage.toolkitPreinstalled: false for an image without it',
   });
   const migManagerEnabled = o.migManager?.enabled ?? true;
   const pools = (o.pools ?? []).map((x) => ('resolved' in x ? x.resolved : x));
@@ -111,7 +120,14 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
   p.throwIfAny(subject);
 
   const migPools = pools.filter((x) => x.kind === 'mig');
-  const anyMixed = migPools.some((x) => x.migStrategy === 'mixed');
+  const strategies = [...new Set(migPools.map((x) => x.migStrategy))];
+  p.check(strategies.length <= 1, {
+    field: 'pools',
+    message: `mix MIG strategies (${migPools.map((x) => `'${x.name}' ${x.migStrategy}`).join(', ')}): the operator sets one MIG_STRATEGY for every node's device plugin, which overrides the per-pool config, so the nodes of a 'single' pool would advertise nvidia.com/mig-<profile> while its workloads request nvidia.com/gpu and stay Pending`,
+    value: strategies, fix: "set mig.strategy: 'mixed' on every MIG pool of this operator (workloads then request nvidia.com/mig-<profile>), or give the pools operators of their own clusters",
+  });
+  p.throwIfAny(subject);
+  const migStrategy = strategies[0] === 'mixed' ? 'mixed' : 'single';
   const monitoring = { enabled: o.monitoring?.enabled ?? true, labels: o.monitoring?.labels ?? {} };
   const labels = { 'app.kubernetes.io/managed-by': 'gpuplane', 'app.kubernetes.io/part-of': 'gpu-operator' };
 
@@ -122,16 +138,17 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
     driver: { enabled: driverEnabled, ...(o.driver?.version ? { version: o.driver.version } : {}) },
     toolkit: { enabled: toolkitEnabled, ...(preset.toolkitInstallDir ? { installDir: preset.toolkitInstallDir } : {}) },
     ...(preset.driverInstallDir ? { hostPaths: { driverInstallDir: preset.driverInstallDir } } : {}),
-    mig: { strategy: anyMixed ? 'mixed' : 'single' },
+    mig: { strategy: migStrategy },
     migManager: {
       enabled: migManagerEnabled,
       env: preset.migNeedsReboot ? [{ name: 'WITH_REBOOT', value: 'true' }] : [],
-      config: { default: 'all-disabled', create: false, name: migPools.length > 0 ? MIG_PARTED_CONFIGMAP : '' },
+      // Only keys that change the chart's behaviour: create: false and empty names are its defaults.
+      config: { default: 'all-disabled', ...(migPools.length > 0 ? { name: MIG_PARTED_CONFIGMAP } : {}) },
     },
-    devicePlugin: { config: { create: false, name: pools.length > 0 ? DEVICE_PLUGIN_CONFIGMAP : '', default: pools.length > 0 ? 'default' : '' } },
+    ...(pools.length > 0 ? { devicePlugin: { config: { name: DEVICE_PLUGIN_CONFIGMAP, default: 'default' } } } : {}),
     dcgmExporter: {
       enabled: true,
-      config: { create: false, name: DCGM_METRICS_CONFIGMAP },
+      config: { name: DCGM_METRICS_CONFIGMAP },
       serviceMonitor: { enabled: monitoring.enabled, interval: '15s', honorLabels: true, additionalLabels: monitoring.labels },
     },
   };
@@ -139,6 +156,14 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
   const objects: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'privileged' } } },
   ];
+  if (platform === 'gke') {
+    // GKE admits pods of the system-node-critical and system-cluster-critical priority classes (the operator's
+    // DaemonSets use them) only in namespaces with a quota scoped to those classes (NVIDIA's GKE installation guide).
+    objects.push({
+      apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'gpu-operator-quota', namespace, labels },
+      spec: { hard: { pods: '100' }, scopeSelector: { matchExpressions: [{ operator: 'In', scopeName: 'PriorityClass', values: ['system-node-critical', 'system-cluster-critical'] }] } },
+    });
+  }
   if (pools.length > 0) {
     const data: Record<string, string> = { default: stringify({ version: 'v1', flags: { migStrategy: 'none' } }) };
     for (const pool of [...pools].sort((a, b) => a.name.localeCompare(b.name))) data[pool.name] = stringify(canonicalize(pool.devicePluginConfig));

@@ -171,7 +171,7 @@ export interface VllmServiceOptions {
    * @default 0
    */
   readonly spareGpus?: number;
-  /** startupProbe budget in seconds. @default - 1.5 x the estimated download-and-load time, at least 600 s (1260 s for weights of 40 GiB and more) */
+  /** startupProbe budget in seconds. @default - 1.5 x the estimated download-and-load time, at least 600 s (1260 s for weights of 40 GiB and more, or 40B parameters and more however packed) */
   readonly startupBudgetSeconds?: number;
   /** `/dev/shm` size when tensorParallelSize > 1 (counted in the memory request). @default '16Gi' */
   readonly shmSize?: string;

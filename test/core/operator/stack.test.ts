@@ -25,7 +25,10 @@ const t4 = resolveGpuPool({ name: 't4-shared', gpu: 'T4', gpusPerNode: 1, timeSl
 describe('GpuOperatorStack: values and platforms', () => {
   test('generic: the operator installs driver and toolkit, pins the chart, delivers through Flux', () => {
     const r = renderGpuOperatorStack();
-    expect(r.values).toMatchObject({ driver: { enabled: true }, toolkit: { enabled: true }, nfd: { enabled: true }, migManager: { enabled: true, config: { default: 'all-disabled', name: '' } } });
+    expect(r.values).toMatchObject({ driver: { enabled: true }, toolkit: { enabled: true }, nfd: { enabled: true }, migManager: { enabled: true, config: { default: 'all-disabled' } } });
+    // Keys that would change nothing in the chart are not rendered (create: false, empty names).
+    expect((r.values.migManager as Record<string, Record<string, unknown>>).config).not.toHaveProperty('name');
+    expect(r.values).not.toHaveProperty('devicePlugin');
     expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/gpu-operator', 'ConfigMap/gpuplane-dcgm-metrics', 'PrometheusRule/gpuplane-gpu-health', 'HelmRepository/nvidia', 'HelmRelease/gpu-operator',
     ]);
@@ -89,7 +92,7 @@ describe('GpuOperatorStack: collected pool configs', () => {
     expect(Object.keys(cm.data).sort()).toEqual(['a100-hybrid', 'default', 'h100-mig', 't4-shared']);
     for (const key of Object.keys(cm.data)) expect(devicePluginSchema(parse(cm.data[key]))).toEqual([]);
     expect(parse(cm.data['a100-hybrid'])).toEqual(a100Hybrid.devicePluginConfig);
-    expect(r.values.devicePlugin).toEqual({ config: { create: false, default: 'default', name: 'gpuplane-device-plugin-configs' } });
+    expect(r.values.devicePlugin).toEqual({ config: { default: 'default', name: 'gpuplane-device-plugin-configs' } });
   });
 
   test("the custom mig-parted config keeps NVIDIA's standard names for the GPUs present, plus the pools'", () => {
@@ -159,5 +162,35 @@ describe('DCGM metrics ConfigMap', () => {
     }
     // MIG instances report the profiling metrics, not DCGM_FI_DEV_GPU_UTIL: the idle alert must not depend on it.
     expect(used).not.toContain('DCGM_FI_DEV_GPU_UTIL');
+  });
+});
+
+describe('GpuOperatorStack: one MIG strategy, node images, GKE', () => {
+  const single = resolveGpuPool({ name: 'single', gpu: 'H100-80GB', mig: { layout: { '3g.40gb': 2 } } });
+  const mixed = resolveGpuPool({ name: 'mixed', gpu: 'H100-80GB', mig: { layout: 'balanced' } });
+
+  test('fails if MIG pools need different strategies (the operator sets one for every node)', () => {
+    expect(() => renderGpuOperatorStack({ pools: [single, mixed] })).toThrow("'pools' mix MIG strategies ('single' single, 'mixed' mixed): the operator sets one MIG_STRATEGY");
+  });
+
+  test('a pool can take the mixed strategy so one operator serves both', () => {
+    const singleAsMixed = resolveGpuPool({ name: 'single', gpu: 'H100-80GB', mig: { layout: { '3g.40gb': 2 }, strategy: 'mixed' } });
+    expect(singleAsMixed.resources[0].resourceName).toBe('nvidia.com/mig-3g.40gb');
+    expect(renderGpuOperatorStack({ pools: [singleAsMixed, mixed] }).values.mig).toEqual({ strategy: 'mixed' });
+  });
+
+  test("fails if a layout of several profiles asks for 'single'", () => {
+    expect(() => resolveGpuPool({ name: 'x', gpu: 'H100-80GB', mig: { layout: 'balanced', strategy: 'single' } })).toThrow("'mig.strategy' is 'single', which needs one profile on every GPU");
+  });
+
+  test('an EKS custom AMI without a driver lets the operator install it', () => {
+    const r = renderGpuOperatorStack({ platform: 'eks', nodeImage: { driverPreinstalled: false } });
+    expect(r.values.driver).toEqual({ enabled: true });
+  });
+
+  test('GKE gets the quota that admits the operator\'s system-critical priority classes', () => {
+    const q = find(renderGpuOperatorStack({ platform: 'gke' }).objects, 'ResourceQuota');
+    expect(q.spec.scopeSelector.matchExpressions[0]).toEqual({ operator: 'In', scopeName: 'PriorityClass', values: ['system-node-critical', 'system-cluster-critical'] });
+    expect(renderGpuOperatorStack({ platform: 'eks' }).objects.map((o) => o.kind)).not.toContain('ResourceQuota');
   });
 });

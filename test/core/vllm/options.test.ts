@@ -45,6 +45,10 @@ describe('resolveVllmService defaults', () => {
     expect(r70.startupBudgetSeconds).toBeGreaterThanOrEqual(Math.ceil(r70.estimatedLoadSeconds * 1.5));
   });
 
+  test('a 70B quantized to AWQ (37 GiB) still gets the 21-minute floor: the figure is for the model, not its packing', () => {
+    expect(resolveVllmService({ ...base, model: 'llama-3.1-70b-awq' }).startupBudgetSeconds).toBeGreaterThanOrEqual(1260);
+  });
+
   test('one replica without autoscaling gets a shared ReadWriteOnce cache', () => {
     const r1 = resolveVllmService({ ...base, autoscaling: false, replicas: 1 });
     expect(r1.modelCache).toEqual({ mode: 'shared', accessMode: 'ReadWriteOnce', size: '30Gi', storageClassName: undefined, existingClaimName: undefined });
