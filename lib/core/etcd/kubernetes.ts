@@ -32,7 +32,7 @@ export interface EtcdKubernetesOptions {
   readonly tls?: { readonly mode: 'cert-manager'; readonly issuerRef?: { readonly name: string; readonly kind: 'Issuer' | 'ClusterIssuer' } } | { readonly mode: 'secrets'; readonly server: string; readonly peer: string; readonly client: string };
   /** @default { cpu: '2', memory: '8Gi' } */
   readonly resources?: { readonly cpu?: string; readonly memory?: string };
-  /** Backup volume. @default { size: '20Gi', storageClassName: the data storage class } */
+  /** Backup volume. @default { size: '20Gi' } on the cluster's default storage class - never the members' own disks */
   readonly backupVolume?: { readonly size?: string; readonly storageClassName?: string };
   /** Labels for the ServiceMonitor and PrometheusRule. @default {} */
   readonly monitoringLabels?: Record<string, string>;
@@ -88,6 +88,10 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   if (k.spreadAcrossZones) {
     warnings.push(`ExternalEtcdCluster '${o.name}': members spread across zones; every write waits for a majority across zones, so cross-zone latency is added to every API request. Keep one zone unless you need zone failure tolerance and have sub-millisecond links.`);
   }
+  p.check(k.backupVolume?.storageClassName === undefined || k.backupVolume.storageClassName !== k.storageClassName, {
+    field: 'kubernetes.backupVolume.storageClassName', message: `is the members' own storage class: snapshots would sit on the disks they protect (a lost node loses both), and a local class pins the backup pod to a tainted etcd node`,
+    value: k.backupVolume?.storageClassName, fix: 'name a class of other disks (network or object-backed storage), or omit it for the cluster default',
+  });
   p.check(!(k.spreadAcrossZones && k.zone), { field: 'kubernetes.zone', message: "contradicts 'kubernetes.spreadAcrossZones'", value: k.zone, fix: 'keep one of them' });
   p.throwIfAny(subject);
 
@@ -211,7 +215,9 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   });
   objects.push({
     apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta(`${o.name}-backups`),
-    spec: { accessModes: ['ReadWriteOnce'], storageClassName: k.backupVolume?.storageClassName ?? k.storageClassName, resources: { requests: { storage: k.backupVolume?.size ?? '20Gi' } } },
+    // Off the members' disks: the cluster's default class unless told otherwise (a local class on the etcd nodes would
+    // keep snapshots beside the data they protect, and pin the backup pod to a tainted etcd node).
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: k.backupVolume?.storageClassName, resources: { requests: { storage: k.backupVolume?.size ?? '20Gi' } } },
   });
   const cronJob = (what: 'backup' | 'defrag', schedule: string, volumes: Record<string, unknown>[], mounts: Record<string, unknown>[]) => ({
     apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta(`${o.name}-${what}`),

@@ -119,3 +119,15 @@ describe('estimateVllmMemory and planGpuFleet refuse unknown keys and wrong kind
     expect(problemsOf(() => planGpuFleet(loose({ workloads: [{ name: 'a', memoryGib: 9 }], gpus: [{ gpu: 'H100-80GB', hourlyPrice: 4 }] })))).toContain("'workloads[0].memoryGib' is not an option");
   });
 });
+
+describe('etcd backups leave the members alone', () => {
+  const kubernetes = { storageClassName: 'local-nvme', toolsImage: 'registry.example.com/etcd-tools:3.5.21' };
+  test('the backup claim takes the cluster default class, not the members\' local one', () => {
+    const r = renderEtcdKubernetes({ name: 'etcd', kubernetes });
+    const claim = r.objects.find((o) => o.kind === 'PersistentVolumeClaim') as { spec: Record<string, unknown> } | undefined;
+    expect(claim?.spec.storageClassName).toBeUndefined();
+  });
+  test('fails if the backups would sit on the members\' storage class', () => {
+    expect(problemsOf(() => renderEtcdKubernetes({ name: 'etcd', kubernetes: { ...kubernetes, backupVolume: { storageClassName: 'local-nvme' } } }))).toContain("'kubernetes.backupVolume.storageClassName' is the members' own storage class");
+  });
+});
