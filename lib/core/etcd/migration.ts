@@ -6,7 +6,7 @@ import { quorumOf } from './options';
 const MEMBER_NAMES = arr(dnsLabel(63, 'use the etcd member names'), { unique: true });
 
 export interface MigrationStep {
-  readonly action: 'add-external' | 'repoint-api-servers' | 'remove-stacked';
+  readonly action: 'snapshot' | 'add-learner' | 'promote' | 'repoint-api-servers' | 'remove-stacked';
   readonly member?: string;
   readonly description: string;
   /** Voting members after the step. */
@@ -17,8 +17,9 @@ export interface MigrationStep {
 }
 
 /**
- * Stacked-to-external migration: add the external members one at a time (each joins as a new voter and catches up),
- * repoint the API servers, then remove the stacked members one at a time. Quorum is recomputed at every step; a plan
+ * Stacked-to-external migration: a verified snapshot first, then each external member added as a learner and promoted
+ * once caught up, the API servers repointed, and the stacked members removed one at a time, health checked after
+ * every step. Quorum is recomputed at every step; a plan
  * that would drop below a majority of healthy voters is refused.
  */
 export function planStackedToExternal(stacked: readonly string[], external: readonly string[], unhealthyStacked: readonly string[] = []): MigrationStep[] {
@@ -51,20 +52,26 @@ export function planStackedToExternal(stacked: readonly string[], external: read
     }
     steps.push({ ...step, quorum });
   };
-  if (healthy < quorumOf(voters)) check({ action: 'add-external', description: 'start (the stacked cluster has already lost quorum)', members: voters, healthyVoters: healthy });
+  if (healthy < quorumOf(voters)) check({ action: 'snapshot', description: 'start (the stacked cluster has already lost quorum)', members: voters, healthyVoters: healthy });
+  const verify = 'then check etcdctl endpoint health --cluster and endpoint status before the next step';
+  check({
+    action: 'snapshot', description: `snapshot the stacked cluster (etcdctl snapshot save), verify it (etcdutl snapshot status) and restore it once into a scratch data dir, so a tested way back exists before anything changes; ${verify}`,
+    members: voters, healthyVoters: healthy,
+  });
   for (const m of external) {
+    // A learner neither votes nor counts toward the quorum while it catches up (etcd 3.4+), so adding one is safe.
+    check({ action: 'add-learner', member: m, description: `add external member ${m} as a learner (etcdctl member add ${m} --learner --peer-urls=...), start it with --initial-cluster-state existing; ${verify}`, members: voters, healthyVoters: healthy });
     voters += 1;
-    // While the new member catches up it counts toward the quorum but cannot vote yet.
-    check({ action: 'add-external', member: m, description: `add external member ${m} (etcdctl member add, start it with --initial-cluster-state existing)`, members: voters, healthyVoters: healthy });
     healthy += 1;
+    check({ action: 'promote', member: m, description: `promote ${m} to a voter once its log has caught up (etcdctl member promote; etcd refuses while it lags); ${verify}`, members: voters, healthyVoters: healthy });
   }
-  steps.push({ action: 'repoint-api-servers', description: `point every API server at the external members (${external.join(', ')}) and restart them one at a time`, members: voters, quorum: quorumOf(voters), healthyVoters: healthy });
+  steps.push({ action: 'repoint-api-servers', description: `point every API server at the external members (${external.join(', ')}) and restart them one at a time; ${verify}`, members: voters, quorum: quorumOf(voters), healthyVoters: healthy });
   // Remove unhealthy stacked members first: removing a healthy one while a dead one still votes is how quorum is lost.
   const order = [...unhealthyStacked, ...stacked.filter((s) => !unhealthyStacked.includes(s))];
   for (const m of order) {
     voters -= 1;
     if (!unhealthyStacked.includes(m)) healthy -= 1;
-    check({ action: 'remove-stacked', member: m, description: `remove stacked member ${m} (etcdctl member remove, then stop it and delete its data dir)`, members: voters, healthyVoters: healthy });
+    check({ action: 'remove-stacked', member: m, description: `remove stacked member ${m} (etcdctl member remove, then stop it and delete its data dir); ${verify}`, members: voters, healthyVoters: healthy });
   }
   return steps;
 }
