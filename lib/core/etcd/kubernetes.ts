@@ -124,27 +124,9 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   };
   const tolerations = [{ key: taint.key, operator: taint.value === undefined ? 'Exists' : 'Equal', value: taint.value, effect: taint.effect }];
   const objects: KubeObject[] = [];
+  const c: Ctx = { o, k, r, ns, peerSvc, ext, labels, selector, meta, secrets, tlsVolumes, podSecurity, containerSecurity };
 
-  if (k.tls?.mode !== 'secrets') {
-    const issuer = k.tls?.issuerRef ?? { name: `${o.name}-ca`, kind: 'Issuer' as const };
-    if (!k.tls?.issuerRef) {
-      objects.push(
-        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${o.name}-selfsigned`), spec: { selfSigned: {} } },
-        { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(`${o.name}-ca`), spec: { isCA: true, commonName: `${o.name}-etcd-ca`, secretName: `${o.name}-ca`, duration: '87600h', privateKey: { algorithm: 'ECDSA', size: 256 }, issuerRef: { name: `${o.name}-selfsigned`, kind: 'Issuer' } } },
-        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${o.name}-ca`), spec: { ca: { secretName: `${o.name}-ca` } } },
-      );
-    }
-    const dnsNames = [`*.${peerSvc}.${ns}.svc`, `*.${peerSvc}.${ns}.svc.cluster.local`, `${o.name}-client.${ns}.svc`, `${o.name}-client.${ns}.svc.cluster.local`, 'localhost', ...(ext ? [`*.${ext.domain}`] : [])];
-    const cert = (kind: string, usages: string[], names: { dnsNames?: string[]; ipAddresses?: string[] }) => ({
-      apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(`${o.name}-${kind}`),
-      spec: { secretName: secrets[kind as 'server'], commonName: `${o.name}-${kind}`, duration: '8760h', renewBefore: '1440h', usages, privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' }, issuerRef: issuer, ...names },
-    });
-    objects.push(
-      cert('server', ['server auth', 'client auth'], { dnsNames, ipAddresses: ['127.0.0.1'] }),
-      cert('peer', ['server auth', 'client auth'], { dnsNames }),
-      cert('client', ['client auth'], {}),
-    );
-  }
+  if (k.tls?.mode !== 'secrets') objects.push(...tlsObjects(c));
 
   objects.push(
     {
@@ -208,6 +190,59 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(o.name), spec: { ...(r.members.length === 1 ? { minAvailable: 1 } : { maxUnavailable: 1 }), selector: { matchLabels: selector } } },
   );
 
+  objects.push(...opsObjects(c), ...monitoringObjects(c));
+  const canonical = objects.map((x) => canonicalize(x));
+  assertValidObjects(`ExternalEtcdCluster '${o.name}'`, canonical);
+  return { resolved: { ...r, warnings }, objects: canonical, namespace: ns, endpoints };
+}
+
+/** What the parts of a Kubernetes-hosted cluster share: the options, the resolved cluster and the naming. */
+interface Ctx {
+  readonly o: ExternalEtcdClusterOptions & { readonly kubernetes: EtcdKubernetesOptions };
+  readonly k: EtcdKubernetesOptions;
+  readonly r: ResolvedEtcdCluster;
+  readonly ns: string;
+  readonly peerSvc: string;
+  readonly ext?: EtcdKubernetesOptions['externalAccess'];
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly meta: (name: string, extra?: Record<string, string>) => { name: string; namespace: string; labels: Record<string, string> };
+  readonly secrets: { readonly server: string; readonly peer: string; readonly client: string };
+  readonly tlsVolumes: readonly Record<string, unknown>[];
+  readonly podSecurity: Record<string, unknown>;
+  readonly containerSecurity: Record<string, unknown>;
+}
+
+/** TLS from cert-manager: a private CA chain (unless an issuer is given) and the server, peer and client certificates. */
+function tlsObjects(c: Ctx): KubeObject[] {
+  const { o, k, ns, peerSvc, ext, meta, secrets } = c;
+  const objects: KubeObject[] = [];
+  const issuerRef = k.tls?.mode === 'cert-manager' ? k.tls.issuerRef : undefined;
+    const issuer = issuerRef ?? { name: `${o.name}-ca`, kind: 'Issuer' as const };
+    if (!issuerRef) {
+      objects.push(
+        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${o.name}-selfsigned`), spec: { selfSigned: {} } },
+        { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(`${o.name}-ca`), spec: { isCA: true, commonName: `${o.name}-etcd-ca`, secretName: `${o.name}-ca`, duration: '87600h', privateKey: { algorithm: 'ECDSA', size: 256 }, issuerRef: { name: `${o.name}-selfsigned`, kind: 'Issuer' } } },
+        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${o.name}-ca`), spec: { ca: { secretName: `${o.name}-ca` } } },
+      );
+    }
+    const dnsNames = [`*.${peerSvc}.${ns}.svc`, `*.${peerSvc}.${ns}.svc.cluster.local`, `${o.name}-client.${ns}.svc`, `${o.name}-client.${ns}.svc.cluster.local`, 'localhost', ...(ext ? [`*.${ext.domain}`] : [])];
+    const cert = (kind: string, usages: string[], names: { dnsNames?: string[]; ipAddresses?: string[] }) => ({
+      apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta(`${o.name}-${kind}`),
+      spec: { secretName: secrets[kind as 'server'], commonName: `${o.name}-${kind}`, duration: '8760h', renewBefore: '1440h', usages, privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' }, issuerRef: issuer, ...names },
+    });
+    objects.push(
+      cert('server', ['server auth', 'client auth'], { dnsNames, ipAddresses: ['127.0.0.1'] }),
+      cert('peer', ['server auth', 'client auth'], { dnsNames }),
+      cert('client', ['client auth'], {}),
+    );
+  return objects;
+}
+
+/** The operational scripts, the backup claim and the backup and defragmentation CronJobs. */
+function opsObjects(c: Ctx): KubeObject[] {
+  const { o, k, r, meta, tlsVolumes, podSecurity, containerSecurity, selector } = c;
+  const objects: KubeObject[] = [];
   const ctx: ScriptContext = { binaryDir: '/usr/local/bin', endpoints: r.members.map((m) => m.clientUrl) };
   objects.push({
     apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${o.name}-ops`),
@@ -248,6 +283,13 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
     cronJob('backup', r.backup.schedule, [{ name: 'backups', persistentVolumeClaim: { claimName: `${o.name}-backups` } }], [{ name: 'backups', mountPath: r.backup.dir }]),
     cronJob('defrag', r.defrag.schedule, [], []),
   );
+  return objects;
+}
+
+/** The ServiceMonitor and the alert rules. */
+function monitoringObjects(c: Ctx): KubeObject[] {
+  const { o, k, r, ns, labels, selector, meta } = c;
+  const objects: KubeObject[] = [];
   const monitoringLabels = { ...labels, ...(k.monitoringLabels ?? {}) };
   objects.push(
     {
@@ -259,7 +301,5 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
       spec: { groups: [{ name: `${ns}.${o.name}.etcd`, rules: etcdAlertRules(r, { job: `${o.name}-metrics`, certificateSource: 'cert-manager', certificateNamespace: ns, backup: { source: 'cronjob', namespace: ns, cronjob: `${o.name}-backup` } }) }] },
     },
   );
-  const canonical = objects.map((x) => canonicalize(x));
-  assertValidObjects(`ExternalEtcdCluster '${o.name}'`, canonical);
-  return { resolved: { ...r, warnings }, objects: canonical, namespace: ns, endpoints };
+  return objects;
 }
