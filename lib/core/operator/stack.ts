@@ -181,6 +181,19 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
       spec: { groups: [{ name: 'gpuplane.gpu-health', rules: gpuHealthRules({ operatorNamespace: namespace, temperatureCelsius: o.monitoring?.temperatureCelsius, idleUtilizationPercent: o.monitoring?.idleUtilizationPercent, singleBitEccPerDay: o.monitoring?.singleBitEccPerDay, retiredPages: o.monitoring?.retiredPages }) }] },
     });
   }
+  objects.push(...deliveryObjects(o, delivery, namespace, chartVersion, values, labels));
+  const canonical = objects.map((x) => canonicalize(x));
+  assertValidObjects(subject, canonical);
+  const cleanValues = canonicalize(values);
+  return {
+    namespace, platform, chartVersion, values: cleanValues, valuesYaml: stringify(cleanValues), pools, objects: canonical, warnings,
+    helmRelease: { name: 'gpu-operator', chart: GPU_OPERATOR_CHART.name, version: chartVersion, repository: GPU_OPERATOR_CHART.repository, namespace, values: cleanValues },
+  };
+}
+
+/** The chart as GitOps delivers it: a Flux HelmRepository and HelmRelease, an Argo CD Application, or nothing. */
+function deliveryObjects(o: GpuOperatorStackOptions, delivery: string, namespace: string, chartVersion: string, values: Record<string, unknown>, labels: Record<string, string>): KubeObject[] {
+  const objects: KubeObject[] = [];
   if (delivery === 'flux') {
     const fluxNs = o.flux?.namespace ?? 'flux-system';
     const interval = o.flux?.interval ?? '1h';
@@ -215,11 +228,5 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
       },
     });
   }
-  const canonical = objects.map((x) => canonicalize(x));
-  assertValidObjects(subject, canonical);
-  const cleanValues = canonicalize(values);
-  return {
-    namespace, platform, chartVersion, values: cleanValues, valuesYaml: stringify(cleanValues), pools, objects: canonical, warnings,
-    helmRelease: { name: 'gpu-operator', chart: GPU_OPERATOR_CHART.name, version: chartVersion, repository: GPU_OPERATOR_CHART.repository, namespace, values: cleanValues },
-  };
+  return objects;
 }
