@@ -188,68 +188,7 @@ export function resolveGpuPool(o: GpuPoolOptions): ResolvedGpuPool {
 
   const g = gpu!;
   const warnings: string[] = [];
-  let kind: ResolvedGpuPool['kind'] = 'exclusive';
-  let perGpuLayouts: MigLayout[] = [];
-  let migStrategy: ResolvedGpuPool['migStrategy'] = 'none';
-  let replicas = 1;
-  let sharing: DevicePluginConfig['sharing'];
-  let renamed = false;
-
-  const checkReplicas = (field: string, r: number, max: number) =>
-    p.check(Number.isInteger(r) && r >= 2 && r <= max, {
-      field, message: `must be an integer from 2 to ${max}`, value: r, allowed: `2..${max}`,
-      fix: r < 2 ? 'one replica is no sharing: drop the option for exclusive GPUs' : `lower it to ${max}`,
-    });
-
-  if (o.mig) {
-    kind = 'mig';
-    const layouts = layoutsFor(g, o.mig.layout, gpusPerNode, p);
-    if (layouts) {
-      const seen = new Set<string>();
-      layouts.forEach((layout, i) => {
-        if (seen.has(formatMigLayout(layout))) return; // one report per distinct layout
-        seen.add(formatMigLayout(layout));
-        const check = checkMigLayout(g, layout);
-        if (!check.valid) {
-          p.add({
-            field: Array.isArray(o.mig!.layout) ? `mig.layout[${i}]` : 'mig.layout',
-            message: `cannot be placed on the ${g.id}: ${check.problems.join('; ')}`,
-            value: formatMigLayout(layout),
-            allowed: `closest valid layouts: ${check.closest.map(formatMigLayout).join(' | ')}`,
-            fix: 'use one of the closest valid layouts, or checkMigLayout() to explore',
-          });
-        }
-      });
-      perGpuLayouts = layouts;
-    }
-    const profiles = new Set(perGpuLayouts.flatMap((l) => Object.keys(l).filter((k) => l[k] > 0)));
-    const singleProfile = profiles.size === 1 && perGpuLayouts.every((l) => Object.keys(l).filter((k) => l[k] > 0).length === 1);
-    migStrategy = o.mig.strategy ?? (singleProfile ? 'single' : 'mixed');
-    p.check(!(migStrategy === 'single' && !singleProfile), {
-      field: 'mig.strategy', message: `is 'single', which needs one profile on every GPU; the layout has ${[...profiles].sort().join(', ')}`, value: 'single',
-      fix: "use 'mixed' (instances are requested as nvidia.com/mig-<profile>), or one profile on every GPU",
-    });
-    if (o.mig.timeSlicingReplicas !== undefined) {
-      replicas = o.mig.timeSlicingReplicas;
-      checkReplicas('mig.timeSlicingReplicas', replicas, 64);
-      const names = migStrategy === 'single' ? ['nvidia.com/gpu'] : [...profiles].sort().map((pr) => `nvidia.com/mig-${pr}`);
-      sharing = { timeSlicing: { failRequestsGreaterThanOne: true, resources: names.map((name) => ({ name, replicas })) } };
-    }
-  } else if (o.timeSlicing) {
-    kind = 'time-slicing';
-    replicas = o.timeSlicing.replicas;
-    checkReplicas('timeSlicing.replicas', replicas, 64);
-    renamed = o.timeSlicing.renameByDefault ?? false;
-    const block: SharingBlock = { renameByDefault: renamed || undefined, failRequestsGreaterThanOne: o.timeSlicing.failRequestsGreaterThanOne ?? true, resources: [{ name: 'nvidia.com/gpu', replicas }] };
-    sharing = { timeSlicing: block };
-  } else if (o.mps) {
-    kind = 'mps';
-    replicas = o.mps.replicas;
-    const max = maxMpsReplicas(g);
-    checkReplicas('mps.replicas', replicas, max);
-    renamed = o.mps.renameByDefault ?? false;
-    sharing = { mps: { renameByDefault: renamed || undefined, resources: [{ name: 'nvidia.com/gpu', replicas }] } };
-  }
+  const { kind, perGpuLayouts, migStrategy, replicas, sharing, renamed } = resolveSharing(o, g, gpusPerNode, p);
   p.throwIfAny(subject);
 
   if (kind === 'time-slicing' && o.workloads?.productionInference) {
@@ -328,3 +267,72 @@ export const MigLayouts = {
   /** One layout per GPU of the node, in device order. */
   perGpu: (layouts: readonly MigLayout[]): MigLayoutChoice => layouts.map((l) => ({ ...l })),
 } as const;
+
+/** How the pool's GPUs are cut or shared: MIG layouts and strategy, time-slicing or MPS replicas, the plugin's sharing block. */
+function resolveSharing(o: GpuPoolOptions, g: GpuSpec, gpusPerNode: number, p: ProblemCollector): {
+  kind: ResolvedGpuPool['kind']; perGpuLayouts: MigLayout[]; migStrategy: ResolvedGpuPool['migStrategy']; replicas: number; sharing: DevicePluginConfig['sharing']; renamed: boolean;
+} {
+  let kind: ResolvedGpuPool['kind'] = 'exclusive';
+  let perGpuLayouts: MigLayout[] = [];
+  let migStrategy: ResolvedGpuPool['migStrategy'] = 'none';
+  let replicas = 1;
+  let sharing: DevicePluginConfig['sharing'];
+  let renamed = false;
+
+  const checkReplicas = (field: string, r: number, max: number) =>
+    p.check(Number.isInteger(r) && r >= 2 && r <= max, {
+      field, message: `must be an integer from 2 to ${max}`, value: r, allowed: `2..${max}`,
+      fix: r < 2 ? 'one replica is no sharing: drop the option for exclusive GPUs' : `lower it to ${max}`,
+    });
+
+  if (o.mig) {
+    kind = 'mig';
+    const layouts = layoutsFor(g, o.mig.layout, gpusPerNode, p);
+    if (layouts) {
+      const seen = new Set<string>();
+      layouts.forEach((layout, i) => {
+        if (seen.has(formatMigLayout(layout))) return; // one report per distinct layout
+        seen.add(formatMigLayout(layout));
+        const check = checkMigLayout(g, layout);
+        if (!check.valid) {
+          p.add({
+            field: Array.isArray(o.mig!.layout) ? `mig.layout[${i}]` : 'mig.layout',
+            message: `cannot be placed on the ${g.id}: ${check.problems.join('; ')}`,
+            value: formatMigLayout(layout),
+            allowed: `closest valid layouts: ${check.closest.map(formatMigLayout).join(' | ')}`,
+            fix: 'use one of the closest valid layouts, or checkMigLayout() to explore',
+          });
+        }
+      });
+      perGpuLayouts = layouts;
+    }
+    const profiles = new Set(perGpuLayouts.flatMap((l) => Object.keys(l).filter((k) => l[k] > 0)));
+    const singleProfile = profiles.size === 1 && perGpuLayouts.every((l) => Object.keys(l).filter((k) => l[k] > 0).length === 1);
+    migStrategy = o.mig.strategy ?? (singleProfile ? 'single' : 'mixed');
+    p.check(!(migStrategy === 'single' && !singleProfile), {
+      field: 'mig.strategy', message: `is 'single', which needs one profile on every GPU; the layout has ${[...profiles].sort().join(', ')}`, value: 'single',
+      fix: "use 'mixed' (instances are requested as nvidia.com/mig-<profile>), or one profile on every GPU",
+    });
+    if (o.mig.timeSlicingReplicas !== undefined) {
+      replicas = o.mig.timeSlicingReplicas;
+      checkReplicas('mig.timeSlicingReplicas', replicas, 64);
+      const names = migStrategy === 'single' ? ['nvidia.com/gpu'] : [...profiles].sort().map((pr) => `nvidia.com/mig-${pr}`);
+      sharing = { timeSlicing: { failRequestsGreaterThanOne: true, resources: names.map((name) => ({ name, replicas })) } };
+    }
+  } else if (o.timeSlicing) {
+    kind = 'time-slicing';
+    replicas = o.timeSlicing.replicas;
+    checkReplicas('timeSlicing.replicas', replicas, 64);
+    renamed = o.timeSlicing.renameByDefault ?? false;
+    const block: SharingBlock = { renameByDefault: renamed || undefined, failRequestsGreaterThanOne: o.timeSlicing.failRequestsGreaterThanOne ?? true, resources: [{ name: 'nvidia.com/gpu', replicas }] };
+    sharing = { timeSlicing: block };
+  } else if (o.mps) {
+    kind = 'mps';
+    replicas = o.mps.replicas;
+    const max = maxMpsReplicas(g);
+    checkReplicas('mps.replicas', replicas, max);
+    renamed = o.mps.renameByDefault ?? false;
+    sharing = { mps: { renameByDefault: renamed || undefined, resources: [{ name: 'nvidia.com/gpu', replicas }] } };
+  }
+  return { kind, perGpuLayouts, migStrategy, replicas, sharing, renamed };
+}
