@@ -15,7 +15,7 @@ export type { ServingSpec } from './serving/spec';
 export { VLLM_PORT, VLLM_PORT_NAME } from './vllm/labels';
 export * from './validate';
 export * from './object-ids';
-export * from './gpu/mig-geometry';
+export * from './catalog/mig-geometry';
 export * from './gpu/mig-layout';
 export * from './gpu/sharing';
 export * from './gpu/pool';

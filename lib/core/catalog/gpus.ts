@@ -1,5 +1,5 @@
 import { GpuplaneValidationError, ProblemCollector } from '../errors';
-import { a30Geometry, eightSliceGeometry, MigGeometry } from '../gpu/mig-geometry';
+import { a30Geometry, eightSliceGeometry, MigGeometry } from './mig-geometry';
 
 /**
  * GPU catalog: the device memory the driver reports (what vLLM's profiler starts from), the node label value GPU

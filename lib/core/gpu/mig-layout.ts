@@ -1,6 +1,6 @@
 import { GpuSpec } from '../catalog/gpus';
 import { refuse } from '../errors';
-import { MigGeometry, MigProfile } from './mig-geometry';
+import { MigGeometry, MigProfile } from '../catalog/mig-geometry';
 
 /** A multiset of MIG profiles on one GPU: profile name -> instance count. */
 export type MigLayout = Readonly<Record<string, number>>;

@@ -1,6 +1,6 @@
 import { GpuSpec } from '../catalog/gpus';
 import { refuse } from '../errors';
-import { allProfileConfigName } from '../gpu/mig-geometry';
+import { allProfileConfigName } from '../catalog/mig-geometry';
 import { MigPartedEntry, ResolvedGpuPool } from '../gpu/pool';
 
 /**

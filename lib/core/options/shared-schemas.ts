@@ -1,7 +1,7 @@
 import type { GpuInput, GpuSpec } from '../catalog/gpus';
 import { ModelArchitecture, QUANTIZATIONS } from '../catalog/models';
 import type { GpuPlacement } from '../gpu/placement';
-import type { MigGeometry } from '../gpu/mig-geometry';
+import type { MigGeometry } from '../catalog/mig-geometry';
 import { dnsSubdomain, labelValue } from './formats';
 import { alt, arr, bool, custom, isPlainObject, num, obj, oneOf, opt, posInt, Schema, str } from './schema';
 

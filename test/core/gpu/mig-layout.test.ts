@@ -1,5 +1,5 @@
 import { findGpu, GPU_IDS, GpuSpec } from '../../../lib/core/catalog/gpus';
-import { allProfileConfigName } from '../../../lib/core/gpu/mig-geometry';
+import { allProfileConfigName } from '../../../lib/core/catalog/mig-geometry';
 import { checkMigLayout, formatMigLayout, MigLayout, migProfileMemoryGiB, smallestMigProfileFor, validMigLayouts } from '../../../lib/core/gpu/mig-layout';
 import { parse } from 'yaml';
 import { readReferenceJson, readReferenceYaml, REFERENCE_GPU_IDS } from '../../helpers/reference';
