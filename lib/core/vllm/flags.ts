@@ -121,6 +121,7 @@ export const VLLM_FLAG_RULES: Readonly<Record<string, VllmFlagRule>> = {
   '--enforce-eager': managed('enforceEager'),
   '--kv-cache-dtype': managed('kvCacheDtype'),
   '--quantization': managed('quantization'),
+  '--shutdown-timeout': managed('terminationGracePeriodSeconds', "gpuplane derives it from 'terminationGracePeriodSeconds' so streams drain before the kubelet kills the pod"),
   '--disable-log-requests': REQUEST_LOGGING,
   '--enable-log-requests': REQUEST_LOGGING,
   '--no-enable-log-requests': REQUEST_LOGGING,

@@ -373,7 +373,10 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
 
   const hfTokenSecret = o.hfTokenSecret === false ? undefined : { name: o.hfTokenSecret?.name ?? 'hf-token', key: o.hfTokenSecret?.key ?? 'token' };
   const terminationGracePeriodSeconds = o.terminationGracePeriodSeconds ?? 60;
-  p.check(terminationGracePeriodSeconds > 15, { field: 'terminationGracePeriodSeconds', message: 'must be an integer above the 15 s preStop sleep', value: terminationGracePeriodSeconds, fix: 'use 60' });
+  p.check(terminationGracePeriodSeconds >= 30, {
+    field: 'terminationGracePeriodSeconds', message: 'must leave vLLM time to drain after the 15 s preStop sleep and a 5 s margin (at least 10 s of --shutdown-timeout); streams are cut otherwise', value: terminationGracePeriodSeconds,
+    allowed: '>= 30', fix: 'use 60 (40 s of drain)',
+  });
   if (o.createNamespace !== true && o.namespaceGpuQuota !== undefined) {
     p.add({ field: 'namespaceGpuQuota', message: 'only applies with createNamespace: true (gpuplane does not own an existing namespace)', value: o.namespaceGpuQuota, fix: 'set createNamespace: true or drop the quota' });
   }

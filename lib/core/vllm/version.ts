@@ -52,6 +52,11 @@ export const VLLM_MILESTONES = {
    */
   cudaGraphProfiling: '0.21.0',
   /**
+   * `--shutdown-timeout`: on SIGTERM the server stops taking requests and drains in-flight ones for up to this many
+   * seconds (KServe's LLMInferenceService config gates it on vLLM 0.18, FACTS.md).
+   */
+  shutdownTimeout: '0.18.0',
+  /**
    * The V1 hybrid KV cache manager (`vllm/v1/core/kv_cache_utils.py`, `_get_kv_cache_groups_uniform_page_size`):
    * sliding-window layers keep a fixed window instead of the whole context. Before it, V1 turned them into full
    * attention (`unify_hybrid_kv_cache_specs`).

@@ -3,12 +3,17 @@ import { ResolvedVllmService } from './options';
 import { commonLabels, metadata, selectorLabels } from '../serving/labels';
 import { cacheVolume, rolloutStrategy } from '../serving/workload';
 import { VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
-import { requestLoggingOffFlag } from './version';
+import { requestLoggingOffFlag, versionAtLeast, VLLM_MILESTONES } from './version';
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
 
 /** Where vLLM (through huggingface_hub) caches downloads; the cache volume is mounted here and HF_HOME points at it. */
 export const HF_HOME = '/root/.cache/huggingface';
 const WARM_MARKER = '/tmp/gpuplane-warm';
+
+/** Seconds vLLM drains for on SIGTERM: what the grace period leaves after the 15 s preStop and a 5 s margin. */
+export function shutdownTimeoutSeconds(terminationGracePeriodSeconds: number): number {
+  return terminationGracePeriodSeconds - 15 - Math.min(5, terminationGracePeriodSeconds);
+}
 
 /** `vllm serve` arguments, in a fixed order. */
 export function vllmArgs(r: ResolvedVllmService): string[] {
@@ -27,6 +32,9 @@ export function vllmArgs(r: ResolvedVllmService): string[] {
   if (r.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8');
   if (r.enforceEager) args.push('--enforce-eager');
   args.push(requestLoggingOffFlag(r.version));
+  // Drain in-flight requests within the grace period: preStop 15 s, then this, then 5 s of margin before SIGKILL
+  // (KServe's rule: grace - preStop - min(5, grace)).
+  if (versionAtLeast(r.version, VLLM_MILESTONES.shutdownTimeout)) args.push('--shutdown-timeout', String(shutdownTimeoutSeconds(r.terminationGracePeriodSeconds)));
   return [...args, ...r.extraArgs];
 }
 

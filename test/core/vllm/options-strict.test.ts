@@ -104,6 +104,15 @@ describe('extraArgs go through the vLLM flag model', () => {
     expect(text).toContain(fix);
   });
 
+  test('vLLM drains for what the grace period leaves after preStop and a margin (--shutdown-timeout, 0.18+)', () => {
+    const args = (o: Partial<VllmServiceOptions>) => vllmContainer(find(renderVllmService({ ...base, ...o }).objects, 'Deployment')).args as string[];
+    expect(args({})).toEqual(expect.arrayContaining(['--shutdown-timeout', '40']));
+    expect(args({ terminationGracePeriodSeconds: 120 })).toEqual(expect.arrayContaining(['--shutdown-timeout', '100']));
+    expect(args({ vllmVersion: '0.10.1', image: 'vllm/vllm-openai:v0.10.1' })).not.toContain('--shutdown-timeout');
+    expect(problemsOf({ terminationGracePeriodSeconds: 20 })).toContain("'terminationGracePeriodSeconds' must leave vLLM time to drain after the 15 s preStop sleep");
+    expect(problemsOf({ extraArgs: ['--shutdown-timeout', '5'] })).toContain("which gpuplane renders from 'terminationGracePeriodSeconds'");
+  });
+
   test('flags that do not change memory or shape pass through', () => {
     const r = resolveVllmService({ ...base, extraArgs: ['--enable-prefix-caching', '--dtype', 'bfloat16', '--trust-remote-code', '--max-seq-len-to-capture=8192'] });
     expect(r.extraArgs).toHaveLength(5);
