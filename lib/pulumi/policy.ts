@@ -57,7 +57,7 @@ function levelOf(options: GpuplanePolicyOptions, rule: string): EnforcementLevel
 function checkOptions(options: GpuplanePolicyOptions): void {
   const unknown = Object.keys(options.rules ?? {}).filter((r) => !POLICY_RULES.includes(r));
   if (unknown.length > 0) {
-    throw new GpuplaneValidationError('gpuplanePolicies', unknown.map((r) => ({ field: `rules.${r}`, message: `unknown rule "${r}"; allowed: ${POLICY_RULES.join(', ')}` })));
+    throw new GpuplaneValidationError('gpuplanePolicies', unknown.map((r) => ({ field: `rules.${r}`, message: 'is not a rule of the pack', value: r, allowed: POLICY_RULES.join(', '), fix: 'use one of the rule ids (POLICY_RULES)' })));
   }
 }
 

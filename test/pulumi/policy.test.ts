@@ -96,7 +96,7 @@ describe('gpuplane policy pack', () => {
     expect([level('gpuplane-gpu-cpu-limit'), level('gpuplane-pinned-image'), level('gpuplane-schema'), level('gpuplane-helm-chart-children')]).toEqual(['mandatory', 'advisory', 'disabled', 'advisory']);
     expect(policies.map((p) => p.name.replace(/^gpuplane-/, '')).sort()).toEqual([...POLICY_RULES].sort());
     expect(gpuplanePolicies({ enforcementLevel: 'advisory' }).every((p) => p.enforcementLevel === 'advisory')).toBe(true);
-    expect(() => gpuplanePolicies({ rules: { 'no-such-rule': 'advisory' } })).toThrow(/'rules\.no-such-rule' unknown rule "no-such-rule"; allowed: hf-token-literal, /);
+    expect(() => gpuplanePolicies({ rules: { 'no-such-rule': 'advisory' } })).toThrow(/'rules\.no-such-rule' is not a rule of the pack \(got "no-such-rule"; allowed: hf-token-literal, /);
   });
 
   test("gpuplane's own VllmService passes every policy", async () => {

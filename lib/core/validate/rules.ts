@@ -61,6 +61,8 @@ export interface FindingsOptions {
   readonly sets?: readonly RuleSet[];
   /** See SemanticOptions.closedWorld. @default false */
   readonly closedWorld?: boolean;
+  /** Where each object was read from (see SemanticOptions.sourceOf). @default - one source */
+  readonly sourceOf?: (object: KubeObject) => string;
 }
 
 /** The production rule a message of validateProductionRules comes from (`production` for one no rule claims). */
@@ -84,7 +86,7 @@ export function findRuleViolations(objects: readonly KubeObject[], options: Find
     }
   }
   if (sets.has('semantic')) {
-    for (const message of validateSemantics(objects, { closedWorld: options.closedWorld ?? false })) out.push({ rule: 'semantic', set: 'semantic', resource: resourceOf(message), message });
+    for (const message of validateSemantics(objects, { closedWorld: options.closedWorld ?? false, sourceOf: options.sourceOf })) out.push({ rule: 'semantic', set: 'semantic', resource: resourceOf(message), message });
   }
   if (sets.has('production')) {
     for (const message of validateProductionRules(objects)) out.push({ rule: productionRuleOf(message), set: 'production', resource: resourceOf(message), message });
