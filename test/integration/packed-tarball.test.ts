@@ -1,9 +1,10 @@
 /**
  * The integrations as a user gets them, in a fresh project that installs gpuplane from its packed tarball: `cdk8s
  * synth` with the validation plugin declared in cdk8s.yaml, `gpuplane/pulumi/policy` through the package's exports,
- * and the installed gpuplane-check as a Helm 4 post-renderer plugin. The tarball (`npm pack` of a fresh build). Offline: the tarball is unpacked into the project's
- * node_modules and every other package is linked from this checkout's node_modules (npm cannot install from the
- * registry here), so npm's own dependency resolution for the tarball is not exercised.
+ * and the installed gpuplane-check as a Helm 4 post-renderer plugin. The tarball is `npm pack` of a fresh build.
+ * Offline: it is unpacked into the project's node_modules and every other package is linked from this checkout's
+ * node_modules (`npm install --offline` finds no cached registry metadata here), so npm's own dependency
+ * resolution for the tarball is not exercised.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
