@@ -94,6 +94,17 @@ describeWithHelm('helm 4 template --post-renderer gpuplane (real helm)', (helm) 
     expect(post.stdout).toContain('image: vllm/vllm-openai:v0.11.0');
   });
 
+  test('helm install (--dry-run=client: no cluster here) refuses the bad chart and installs the good one', () => {
+    const noCluster = { ...env, KUBECONFIG: join(home, 'no-kubeconfig') };
+    const badInstall = spawnSync(helm, ['install', 'rel', join(CHARTS, 'vllm-bad'), '--dry-run=client', '--post-renderer', HELM_PLUGIN_NAME], { env: noCluster, encoding: 'utf8' });
+    expect(badInstall.status).not.toBe(0);
+    expect(badInstall.stderr).toContain('INSTALLATION FAILED');
+    expect(report()).toContain('limits.cpu "8" on a GPU container');
+    const goodInstall = spawnSync(helm, ['install', 'ok', join(CHARTS, 'vllm-good'), '--dry-run=client', '--post-renderer', HELM_PLUGIN_NAME], { env: noCluster, encoding: 'utf8' });
+    expect({ status: goodInstall.status, stderr: goodInstall.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(goodInstall.stdout).toContain('STATUS: pending-install');
+  });
+
   test('--post-renderer-args reach the checker (--rules-only)', () => {
     const r = helmRun('template', 'rel', join(CHARTS, 'vllm-bad'), '--post-renderer', HELM_PLUGIN_NAME, '--post-renderer-args', '--rules-only');
     expect(r.status).not.toBe(0);
