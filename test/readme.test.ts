@@ -31,6 +31,8 @@ const PROGRAMS: Record<string, string> = {
   etcd: CHART_PRELUDE + block('new ExternalEtcdCluster('),
   estimator: block('estimateVllmMemory('),
   fleet: CHART_PRELUDE + block('planGpuFleet('),
+  // Type-checked only: constructing the pack serves it to a Pulumi engine that is not there.
+  'pulumi-policy-pack': block('gpuplanePolicyPack('),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');
@@ -40,7 +42,7 @@ beforeAll(() => {
   rmSync(snippetDir, { recursive: true, force: true });
   mkdirSync(snippetDir);
   for (const [name, code] of Object.entries(PROGRAMS)) {
-    const pointed = code.replace(/from 'gpuplane\/pulumi'/g, `from '${join(ROOT, 'lib/pulumi')}'`).replace(/from 'gpuplane'/g, `from '${join(ROOT, 'lib')}'`);
+    const pointed = code.replace(/from 'gpuplane\/pulumi\/policy'/g, `from '${join(ROOT, 'lib/pulumi/policy')}'`).replace(/from 'gpuplane\/pulumi'/g, `from '${join(ROOT, 'lib/pulumi')}'`).replace(/from 'gpuplane'/g, `from '${join(ROOT, 'lib')}'`);
     writeFileSync(fileOf(name), `${pointed}\nexport {};\n`);
   }
 });

@@ -48,6 +48,8 @@ const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1
 /** Parses a Kubernetes resource quantity to a number (bytes, cores...). Returns undefined when it does not parse. */
 export function parseQuantity(q: string | number): number | undefined {
   if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  // Hand-written and templated YAML can carry null or other non-strings here (`cpu: ` from an unset Helm value).
+  if (typeof q !== 'string') return undefined;
   const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(q.trim());
   if (!m) return undefined;
   const base = Number(m[1]);

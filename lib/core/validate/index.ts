@@ -23,3 +23,5 @@ export function assertValidObjects(subject: string, objects: readonly KubeObject
     throw new GpuplaneValidationError(subject, problems.map((message) => ({ field: 'rendered objects', message })));
   }
 }
+export { findRuleViolations, productionRuleOf, RULE_SETS, RULES } from './rules';
+export type { Finding, FindingsOptions, RuleInfo, RuleSet } from './rules';
