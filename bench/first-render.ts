@@ -1,7 +1,9 @@
 /**
  * Start-up cost: the time of importing gpuplane, of the first `renderVllmService` call (which loads the validators
  * for the kinds it renders) and of the second, each in a fresh process; medians of BENCH_REPEATS (default 5) runs.
- * Also the module files loaded. Run: `ts-node --transpile-only bench/first-render.ts`.
+ * Also the module files loaded. Run: `ts-node --transpile-only bench/first-render.ts`; with GPUPLANE_BENCH_BUILD=1
+ * it measures the compiled library in build/ (`npm run build` first), as plain node runs it, without ts-node
+ * compiling gpuplane's own lazily loaded modules inside the first render.
  */
 import { execFileSync } from 'child_process';
 
@@ -25,7 +27,7 @@ const BARRELS = [
 function child(barrels: boolean): void {
   const t0 = process.hrtime.bigint();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lib = require('../lib') as typeof import('../lib');
+  const lib = require(process.env.GPUPLANE_BENCH_BUILD ? '../build' : '../lib') as typeof import('../lib');
   const before = Object.keys(require.cache).length;
   const t1 = process.hrtime.bigint();
   // The 'before' figure: the first render as it was, loading the indexes (a render loads the same per-kind files).
