@@ -1,15 +1,19 @@
 import { App, Chart } from 'cdk8s';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, VllmService } from '../lib';
+import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, VllmService } from '../lib';
 import { EXAMPLE_ETCD } from './etcd';
 import { EXAMPLE_FLEET_SERVICES, EXAMPLE_FLEETS } from './fleet';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from './gpu-pools';
 import { EXAMPLE_SERVICES } from './services';
 
-/** The cdk8s app `cdk8s synth` runs (cdk8s.yaml): one chart, and so one manifest file in dist/, per example. */
-export function buildApp(outdir?: string): App {
-  const app = new App({ outdir });
+/**
+ * The cdk8s app `cdk8s synth` runs (cdk8s.yaml): one chart, and so one manifest file in dist/, per example. A
+ * GpuplaneApp writes gpuplane's unmodified objects with the direct YAML writer; pass `App` for cdk8s's writer alone
+ * (the same bytes).
+ */
+export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): App {
+  const app = new AppClass({ outdir });
   for (const [chartName, options] of Object.entries(EXAMPLE_SERVICES)) {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
     new VllmService(chart, 'Service', options);

@@ -24,7 +24,7 @@ function block(marker: string): string {
 const CHART_PRELUDE = "import { App as PreludeApp, Chart as PreludeChart } from 'cdk8s';\nconst chart = new PreludeChart(new PreludeApp(), 'readme');\n";
 
 const PROGRAMS: Record<string, string> = {
-  'cdk8s-quick-start': block("import { App, Chart, JsonPatch } from 'cdk8s';"),
+  'cdk8s-quick-start': block("import { Chart, JsonPatch } from 'cdk8s';"),
   'pulumi-quick-start': block("from 'gpuplane/pulumi'"),
   'production-rules': block('validateProductionRules(objects)'),
   'gpu-pools': CHART_PRELUDE + block('new MigNodePool('),

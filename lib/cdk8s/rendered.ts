@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { KubeObject } from '../core/kube';
 import { objectId } from '../core/object-ids';
 import { validateObjects } from '../core/validate';
+import { markFastYaml } from './yaml-writer';
 
 const BUILT_IN_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
 
@@ -41,7 +42,8 @@ export class RenderedApiObject extends ApiObject {
     if (this.modified || process.env.CDK8S_DISABLE_SORT) return super.toJson();
     // A copy, as cdk8s returns: a caller may change what it gets without changing this object.
     const { apiVersion, kind, metadata, ...rest } = copyJson(this.rendered);
-    return { apiVersion, kind, metadata, ...rest };
+    // Marked: cdk8s's resolve pass would have returned these same values, so the direct writer may write them.
+    return markFastYaml({ apiVersion, kind, metadata, ...rest });
   }
 }
 
