@@ -5,3 +5,4 @@ export * from './external-etcd-cluster';
 export * from './rendered';
 export * from './warnings';
 export * from './gpu-fleet';
+export * from './inference-gateway';
