@@ -1,4 +1,5 @@
-import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, VllmService } from '../../lib/pulumi';
+import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, InferenceGateway, VllmService } from '../../lib/pulumi';
+import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from '../gateway';
 import { EXAMPLE_ETCD } from '../etcd';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
 import { EXAMPLE_SERVICES } from '../services';
@@ -31,3 +32,9 @@ export const kubeadmConfigs = Object.fromEntries(Object.entries(etcdClusters).ma
 export const urls = Object.fromEntries(
   [...Object.entries(services), ...Object.entries(poolServices)].map(([name, svc]) => [name, svc.url]),
 );
+
+/** Two models behind one Gateway, with a canary: the services, then the gateway that routes to them. */
+export const gatewayServices = Object.fromEntries(
+  Object.entries(EXAMPLE_GATEWAY_SERVICES).map(([key, options]) => [key, new VllmService(`${EXAMPLE_GATEWAY_CHART}-${options.name}`, options)]),
+);
+export const gateway = new InferenceGateway(EXAMPLE_GATEWAY_CHART, exampleGatewayProps(gatewayServices));
