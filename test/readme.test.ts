@@ -31,6 +31,7 @@ const PROGRAMS: Record<string, string> = {
   etcd: CHART_PRELUDE + block('new ExternalEtcdCluster('),
   estimator: block('estimateVllmMemory('),
   fleet: CHART_PRELUDE + block('planGpuFleet('),
+  gateway: CHART_PRELUDE + block('new InferenceGateway('),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');

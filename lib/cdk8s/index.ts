@@ -6,3 +6,4 @@ export * from './rendered';
 export * from './warnings';
 export * from './gpu-fleet';
 export * from './inference-gateway';
+export * from './vllm-dashboard';

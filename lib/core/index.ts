@@ -32,3 +32,4 @@ export * from './planning';
 export * from './routing/options';
 export * from './routing/render';
 export * from './routing/props';
+export * from './dashboards/vllm';

@@ -7,3 +7,4 @@ export * from './external-etcd-cluster';
 export * from './warnings';
 export * from './gpu-fleet';
 export * from './inference-gateway';
+export * from './vllm-dashboard';
