@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, InferenceGateway, VllmService } from '../lib';
+import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, InferenceGateway, VllmDashboard, VllmService } from '../lib';
 import { EXAMPLE_ETCD } from './etcd';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from './gateway';
 import { EXAMPLE_FLEET_SERVICES, EXAMPLE_FLEETS } from './fleet';
@@ -38,6 +38,7 @@ export function buildApp(outdir?: string): App {
   const gatewayChart = new Chart(app, EXAMPLE_GATEWAY_CHART, { disableResourceNameHashes: true });
   const gatewayServices = Object.fromEntries(Object.entries(EXAMPLE_GATEWAY_SERVICES).map(([key, options]) => [key, new VllmService(gatewayChart, options.name, options)]));
   new InferenceGateway(gatewayChart, 'Gateway', exampleGatewayProps(gatewayServices));
+  for (const [key, service] of Object.entries(gatewayServices)) new VllmDashboard(gatewayChart, `${key}-dashboard`, { service });
   for (const [chartName, options] of Object.entries(EXAMPLE_ETCD)) {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
     new ExternalEtcdCluster(chart, 'Etcd', options);

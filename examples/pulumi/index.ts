@@ -1,4 +1,4 @@
-import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, InferenceGateway, VllmService } from '../../lib/pulumi';
+import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, InferenceGateway, VllmDashboard, VllmService } from '../../lib/pulumi';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from '../gateway';
 import { EXAMPLE_ETCD } from '../etcd';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
@@ -38,3 +38,8 @@ export const gatewayServices = Object.fromEntries(
   Object.entries(EXAMPLE_GATEWAY_SERVICES).map(([key, options]) => [key, new VllmService(`${EXAMPLE_GATEWAY_CHART}-${options.name}`, options)]),
 );
 export const gateway = new InferenceGateway(EXAMPLE_GATEWAY_CHART, exampleGatewayProps(gatewayServices));
+
+/** A Grafana dashboard per gateway service (ConfigMaps for the kube-prometheus-stack sidecar). */
+export const dashboards = Object.fromEntries(
+  Object.entries(gatewayServices).map(([key, service]) => [key, new VllmDashboard(`${EXAMPLE_GATEWAY_CHART}-${service.resolved.name}-dashboard`, { service })]),
+);

@@ -186,11 +186,18 @@ describe('examples', () => {
     await settle([...Object.values(program.gatewayServices).flatMap((s) => Object.values(s.resources)), ...Object.values(program.gateway.resources)] as pulumiTypes.Resource[]);
     const gatewayObjects = charts[EXAMPLE_GATEWAY_CHART];
     const ofGateway = (o: KubeObject) => o.metadata.labels?.['app.kubernetes.io/part-of'] === EXAMPLE_GATEWAY.name;
+    const dashboards = gatewayObjects.filter((o) => o.metadata.labels?.grafana_dashboard === '1');
+    expect(dashboards).toHaveLength(Object.keys(EXAMPLE_GATEWAY_SERVICES).length);
+    await settle(Object.values(program.dashboards).flatMap((d) => Object.values(d.resources)) as pulumiTypes.Resource[]);
+    for (const obj of dashboards) {
+      const svc = obj.metadata.labels!['app.kubernetes.io/instance'];
+      expect(recorded.find((r) => r.name === `${EXAMPLE_GATEWAY_CHART}-${svc}-dashboard-${objectId(svc, obj).toLowerCase()}`)?.inputs).toEqual(obj);
+    }
     for (const obj of gatewayObjects.filter(ofGateway)) {
       expect(recorded.find((r) => r.name === `${EXAMPLE_GATEWAY_CHART}-${objectId(EXAMPLE_GATEWAY.name!, obj).toLowerCase()}`)?.inputs).toEqual(obj);
     }
     for (const options of Object.values(EXAMPLE_GATEWAY_SERVICES)) {
-      const mine = gatewayObjects.filter((o) => !ofGateway(o) && (o.metadata.name === options.name || o.metadata.name.startsWith(`${options.name}-`)) && o.metadata.labels?.['app.kubernetes.io/instance'] === options.name);
+      const mine = gatewayObjects.filter((o) => !ofGateway(o) && !dashboards.includes(o) && (o.metadata.name === options.name || o.metadata.name.startsWith(`${options.name}-`)) && o.metadata.labels?.['app.kubernetes.io/instance'] === options.name);
       expect(mine.length).toBeGreaterThan(3);
       for (const obj of mine) {
         expect(recorded.find((r) => r.name === `${EXAMPLE_GATEWAY_CHART}-${options.name}-${objectId(options.name, obj).toLowerCase()}`)?.inputs).toEqual(obj);
