@@ -9,10 +9,13 @@ import type { VllmServiceOptions } from '../lib/core/vllm/options';
  */
 export const EXAMPLE_GATEWAY_CHART = 'inference-gateway';
 
+/** The callers each service's NetworkPolicy lets in: the Gateway's proxy and, in its own namespace, its endpoint picker. */
+const CALLERS = { allowedNamespaces: ['models', 'gateway-system'] };
+
 export const EXAMPLE_GATEWAY_SERVICES: Record<string, VllmServiceOptions> = {
-  llama: { name: 'llama-8b', namespace: 'models', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama-3.1-8b', maxModelLen: 8192 },
-  'llama-canary': { name: 'llama-8b-canary', namespace: 'models', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama-3.1-8b', maxModelLen: 16384 },
-  qwen: { name: 'qwen3-8b', namespace: 'models', model: 'qwen3-8b', gpu: 'H100-80GB', servedModelName: 'qwen3-8b', maxModelLen: 8192 },
+  llama: { name: 'llama-8b', namespace: 'models', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama-3.1-8b', maxModelLen: 8192, networkPolicy: CALLERS },
+  'llama-canary': { name: 'llama-8b-canary', namespace: 'models', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama-3.1-8b', maxModelLen: 16384, networkPolicy: CALLERS },
+  qwen: { name: 'qwen3-8b', namespace: 'models', model: 'qwen3-8b', gpu: 'H100-80GB', servedModelName: 'qwen3-8b', maxModelLen: 8192, networkPolicy: CALLERS },
 };
 
 /** The gateway's props with each backend named by its key in EXAMPLE_GATEWAY_SERVICES. */

@@ -7,8 +7,8 @@ import { validateObjects } from '../../lib/core/validate';
 describe('InferenceGateway (cdk8s)', () => {
   const setup = () => {
     const chart = Testing.chart();
-    const llama = new VllmService(chart, 'Llama', { namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama' });
-    const canary = new VllmService(chart, 'Canary', { name: 'llama-canary', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama' });
+    const llama = new VllmService(chart, 'Llama', { namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama', networkPolicy: { allowedNamespaces: ['inference', 'gateway-system'] } });
+    const canary = new VllmService(chart, 'Canary', { name: 'llama-canary', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama', networkPolicy: { allowedNamespaces: ['inference', 'gateway-system'] } });
     return { chart, llama, canary };
   };
 

@@ -10,8 +10,8 @@ import { crdFor, validateAgainstCrd } from '../helpers/crd-schema';
  * API), with their CEL rules; and the run-time schemas agree with the CRDs on broken variants.
  */
 
-const svc = (name: string, extra: Record<string, unknown> = {}) => renderVllmService({ name, namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama', ...extra } as never).resolved;
-const qwen = renderVllmService({ name: 'qwen', namespace: 'inference', model: 'qwen3-8b', gpu: 'H100-80GB' }).resolved;
+const svc = (name: string, extra: Record<string, unknown> = {}) => renderVllmService({ name, namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama', networkPolicy: { allowedNamespaces: ['inference', 'gateway-system'] }, ...extra } as never).resolved;
+const qwen = renderVllmService({ name: 'qwen', namespace: 'inference', model: 'qwen3-8b', gpu: 'H100-80GB', networkPolicy: { allowedNamespaces: ['inference', 'gateway-system'] } }).resolved;
 
 const renders: [string, readonly KubeObject[]][] = [
   ['two models, canary, priority', renderInferenceGateway({

@@ -10,7 +10,7 @@ const { InferenceGateway, VllmService } = require('../../lib/pulumi') as typeof 
 
 describe('InferenceGateway (Pulumi)', () => {
   test('parity: one resource per core object, CustomResources for the pool, route and objective', async () => {
-    const llama = new VllmService('llama', { namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    const llama = new VllmService('llama', { namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', networkPolicy: { allowedNamespaces: ['inference', 'gateway-system'] } });
     const gw = new InferenceGateway('chat', { gateway: { name: 'inference-gateway', namespace: 'gateway-system' }, models: [{ backends: [{ service: llama }], priority: 5 }] });
     await settle(Object.values(gw.resources) as pulumiTypes.Resource[]);
     const objects = renderInferenceGateway({ name: 'chat', gateway: { name: 'inference-gateway', namespace: 'gateway-system' }, models: [{ backends: [{ service: llama.resolved }], priority: 5 }] }).objects;

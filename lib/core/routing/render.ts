@@ -89,6 +89,26 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
       const key = `${s.namespace}/${s.name}`;
       if (seenPools.has(key)) problems.push({ field: `${at}.service`, message: 'must back one model only (one InferencePool per service)', value: key });
       seenPools.add(key);
+      // The service's NetworkPolicy must let the Gateway's proxy (requests) and the picker (metrics) reach the port.
+      const np = s.networkPolicy;
+      if (np?.enabled) {
+        const gatewayNs = options.gateway.namespace ?? first.namespace;
+        const allows = (ns: string, labels?: Record<string, string>) => (np.allowedNamespaces ? np.allowedNamespaces.includes(ns) : ns === s.namespace)
+          && (!np.allowedPodLabels || (labels !== undefined && Object.entries(np.allowedPodLabels).every(([k, v]) => labels[k] === v)));
+        const listed = np.allowedNamespaces ?? [s.namespace];
+        if (!(np.allowedNamespaces ? np.allowedNamespaces.includes(gatewayNs) : gatewayNs === s.namespace)) {
+          problems.push({
+            field: 'gateway.namespace', message: `must be allowed by the NetworkPolicy of '${s.name}' (its proxy sends the requests to the pods)`, value: gatewayNs,
+            allowed: listed.join(', '), fix: `set networkPolicy.allowedNamespaces on '${s.name}' to [${[...new Set([...listed, gatewayNs])].map((n) => `'${n}'`).join(', ')}]`,
+          });
+        }
+        if (!allows(s.namespace, EPP_POD_LABELS(s.name))) {
+          problems.push({
+            field: `${at}.service`, message: `must let its endpoint picker ('${s.name}-epp', namespace '${s.namespace}') scrape the serving port through its NetworkPolicy`, value: { allowedNamespaces: np.allowedNamespaces, allowedPodLabels: np.allowedPodLabels },
+            fix: np.allowedPodLabels ? `drop networkPolicy.allowedPodLabels on '${s.name}', or add '${s.namespace}' to allowedNamespaces with labels the picker has` : `add '${s.namespace}' to networkPolicy.allowedNamespaces of '${s.name}'`,
+          });
+        }
+      }
       const ttl = router.requestTtlSeconds ?? s.startupBudgetSeconds;
       if (ttl < s.startupBudgetSeconds) {
         problems.push({
@@ -126,8 +146,10 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
   };
 }
 
+const EPP_POD_LABELS = (pool: string): Record<string, string> => ({ 'app.kubernetes.io/name': 'llm-d-router-epp', 'app.kubernetes.io/instance': `${pool}-epp` });
+
 function eppLabels(pool: ResolvedInferencePool): Record<string, string> {
-  return { 'app.kubernetes.io/name': 'llm-d-router-epp', 'app.kubernetes.io/instance': `${pool.name}-epp` };
+  return EPP_POD_LABELS(pool.name);
 }
 
 function labelsOf(r: ResolvedInferenceGateway, extra: Record<string, string> = {}): Record<string, string> {

@@ -6,9 +6,11 @@ import { validateSchema } from '../../../lib/core/validate';
 import { renderVllmService } from '../../../lib/core/vllm/render';
 import { DEFAULT_VLLM_VERSION } from '../../../lib/core/vllm/version';
 
-const llama = renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
-const canary = renderVllmService({ name: 'llama-canary', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: llama.resolved.servedModelName });
-const qwen = renderVllmService({ name: 'qwen', namespace: 'inference', model: 'qwen3-8b', gpu: 'H100-80GB' });
+/** The Gateway's proxy runs in gateway-system: the services' NetworkPolicies must let it in (and the picker, in 'inference'). */
+const np = { networkPolicy: { allowedNamespaces: ['inference', 'gateway-system'] } };
+const llama = renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', ...np });
+const canary = renderVllmService({ name: 'llama-canary', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: llama.resolved.servedModelName, ...np });
+const qwen = renderVllmService({ name: 'qwen', namespace: 'inference', model: 'qwen3-8b', gpu: 'H100-80GB', ...np });
 
 const base: InferenceGatewayOptions = {
   name: 'gw',
@@ -143,6 +145,18 @@ describe('InferenceGateway (core)', () => {
   });
 
   describe('refusals', () => {
+    test("a NetworkPolicy that keeps out the Gateway's proxy or the picker", () => {
+      const closed = renderVllmService({ name: 'closed', namespace: 'inference', model: 'qwen3-8b', gpu: 'H100-80GB' }).resolved;
+      const e = refusal({ ...base, models: [{ backends: [{ service: closed }] }] });
+      expect(e.message).toContain("'gateway.namespace' must be allowed by the NetworkPolicy of 'closed' (its proxy sends the requests to the pods) (got \"gateway-system\"; allowed: inference). Fix: set networkPolicy.allowedNamespaces on 'closed' to ['inference', 'gateway-system']");
+      const noPicker = renderVllmService({ name: 'nopicker', namespace: 'inference', model: 'qwen3-8b', gpu: 'H100-80GB', networkPolicy: { allowedNamespaces: ['gateway-system'] } }).resolved;
+      expect(refusal({ ...base, models: [{ backends: [{ service: noPicker }] }] }).message).toContain("must let its endpoint picker ('nopicker-epp', namespace 'inference') scrape the serving port through its NetworkPolicy");
+      const off = renderVllmService({ name: 'open', namespace: 'inference', model: 'qwen3-8b', gpu: 'H100-80GB', networkPolicy: false }).resolved;
+      expect(renderInferenceGateway({ ...base, models: [{ backends: [{ service: off }] }] }).objects.length).toBeGreaterThan(0);
+      // A Gateway in the services' namespace passes the default policy.
+      expect(renderInferenceGateway({ ...base, gateway: { name: 'gw' }, models: [{ backends: [{ service: closed }] }] }).objects.length).toBeGreaterThan(0);
+    });
+
     test('a router request TTL shorter than the cold start', () => {
       const e = refusal({ ...base, router: { requestTtlSeconds: 60 } });
       const budget = llama.resolved.startupBudgetSeconds;
