@@ -1,8 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, VllmService } from '../lib';
+import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, InferenceGateway, VllmDashboard, VllmService } from '../lib';
 import { EXAMPLE_ETCD } from './etcd';
+import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from './gateway';
 import { EXAMPLE_FLEET_SERVICES, EXAMPLE_FLEETS } from './fleet';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from './gpu-pools';
 import { EXAMPLE_SERVICES } from './services';
@@ -37,6 +38,11 @@ export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): A
     const fleet = new GpuFleet(chart, 'Fleet', { ...request, services: Object.fromEntries(request.workloads.map((w) => [w.name, EXAMPLE_FLEET_SERVICES])) });
     new GpuOperatorStack(chart, 'Operator', { platform: 'eks', delivery: 'flux', pools: fleet.pools });
   }
+  // Two models behind one Gateway (a 10% canary on one), in a chart of their own.
+  const gatewayChart = new Chart(app, EXAMPLE_GATEWAY_CHART, { disableResourceNameHashes: true });
+  const gatewayServices = Object.fromEntries(Object.entries(EXAMPLE_GATEWAY_SERVICES).map(([key, options]) => [key, new VllmService(gatewayChart, options.name, options)]));
+  new InferenceGateway(gatewayChart, 'Gateway', exampleGatewayProps(gatewayServices));
+  for (const [key, service] of Object.entries(gatewayServices)) new VllmDashboard(gatewayChart, `${key}-dashboard`, { service });
   for (const [chartName, options] of Object.entries(EXAMPLE_ETCD)) {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
     new ExternalEtcdCluster(chart, 'Etcd', options);

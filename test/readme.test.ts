@@ -33,6 +33,7 @@ const PROGRAMS: Record<string, string> = {
   fleet: CHART_PRELUDE + block('planGpuFleet('),
   // Type-checked only: constructing the pack serves it to a Pulumi engine that is not there.
   'pulumi-policy-pack': block('gpuplanePolicyPack('),
+  gateway: CHART_PRELUDE + block('new InferenceGateway('),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');

@@ -1,4 +1,5 @@
-import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, VllmService } from '../../lib/pulumi';
+import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, InferenceGateway, VllmDashboard, VllmService } from '../../lib/pulumi';
+import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from '../gateway';
 import { EXAMPLE_ETCD } from '../etcd';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
 import { EXAMPLE_SERVICES } from '../services';
@@ -30,4 +31,15 @@ export const kubeadmConfigs = Object.fromEntries(Object.entries(etcdClusters).ma
 /** The in-cluster API URL of every service. */
 export const urls = Object.fromEntries(
   [...Object.entries(services), ...Object.entries(poolServices)].map(([name, svc]) => [name, svc.url]),
+);
+
+/** Two models behind one Gateway, with a canary: the services, then the gateway that routes to them. */
+export const gatewayServices = Object.fromEntries(
+  Object.entries(EXAMPLE_GATEWAY_SERVICES).map(([key, options]) => [key, new VllmService(`${EXAMPLE_GATEWAY_CHART}-${options.name}`, options)]),
+);
+export const gateway = new InferenceGateway(EXAMPLE_GATEWAY_CHART, exampleGatewayProps(gatewayServices));
+
+/** A Grafana dashboard per gateway service (ConfigMaps for the kube-prometheus-stack sidecar). */
+export const dashboards = Object.fromEntries(
+  Object.entries(gatewayServices).map(([key, service]) => [key, new VllmDashboard(`${EXAMPLE_GATEWAY_CHART}-${service.resolved.name}-dashboard`, { service })]),
 );

@@ -7,3 +7,5 @@ export * from './warnings';
 export * from './gpu-fleet';
 export * from './validation-plugin';
 export * from './yaml-writer';
+export * from './inference-gateway';
+export * from './vllm-dashboard';

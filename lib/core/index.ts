@@ -29,3 +29,7 @@ export * from './operator/stack';
 export * from './operator/cluster-policy';
 export * from './etcd';
 export * from './planning';
+export * from './routing/options';
+export * from './routing/render';
+export * from './routing/props';
+export * from './dashboards/vllm';

@@ -61,6 +61,9 @@ export const KINDS: readonly KindInfo[] = [
   { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', schema: json('./validate/schemas/cert-manager', 'CERT_MANAGER_ISSUER_SCHEMA') },
   { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', schema: json('./validate/schemas/cert-manager', 'CERT_MANAGER_ISSUER_SCHEMA') },
   { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', schema: json('./validate/schemas/cert-manager', 'CERT_MANAGER_CERTIFICATE_SCHEMA') },
+  { apiVersion: 'inference.networking.k8s.io/v1', kind: 'InferencePool', schema: json('./validate/schemas/gateway', 'INFERENCE_POOL_SCHEMA') },
+  { apiVersion: 'llm-d.ai/v1alpha2', kind: 'InferenceObjective', schema: json('./validate/schemas/gateway', 'INFERENCE_OBJECTIVE_SCHEMA') },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', schema: json('./validate/schemas/gateway', 'HTTPROUTE_SCHEMA') },
   // A group of pods per replica: the leader's template and the workers' (leaderworkerset.x-k8s.io/v1, LWS v0.10).
   {
     apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', workload: false,

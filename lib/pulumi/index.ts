@@ -6,3 +6,5 @@ export * from './gpu-operator-stack';
 export * from './external-etcd-cluster';
 export * from './warnings';
 export * from './gpu-fleet';
+export * from './inference-gateway';
+export * from './vllm-dashboard';

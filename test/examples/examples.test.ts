@@ -16,7 +16,8 @@ const { EXAMPLE_SERVICES } = require('../../examples/services') as typeof import
 const { EXAMPLE_POOLS, EXAMPLE_POOL_SERVICES, EXAMPLE_OPERATORS } = require('../../examples/gpu-pools') as typeof import('../../examples/gpu-pools');
 const { EXAMPLE_ETCD } = require('../../examples/etcd') as typeof import('../../examples/etcd');
 const { EXAMPLE_FLEETS } = require('../../examples/fleet') as typeof import('../../examples/fleet');
-const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS), ...Object.keys(EXAMPLE_ETCD), ...Object.keys(EXAMPLE_FLEETS)].sort();
+const { EXAMPLE_GATEWAY, EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES } = require('../../examples/gateway') as typeof import('../../examples/gateway');
+const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS), ...Object.keys(EXAMPLE_ETCD), ...Object.keys(EXAMPLE_FLEETS), EXAMPLE_GATEWAY_CHART].sort();
 const HOSTS_ONLY = new Set(['etcd-hosts']); // hosts-mode etcd renders files, not manifests
 
 /** Synthesizes the cdk8s app into a temporary folder and reads the manifests back, per chart. */
@@ -130,6 +131,16 @@ describe('examples', () => {
     expect(readFileSync(join(outdir, 'etcd-hosts', 'etcd-3', 'etcd.env'), 'utf8')).toContain('ETCD_QUOTA_BACKEND_BYTES=4294967296');
   });
 
+  test('the gateway chart: two models behind one Gateway, a 10% canary, a priority', () => {
+    const objs = charts[EXAMPLE_GATEWAY_CHART];
+    expect(objs.filter((o) => o.kind === 'InferencePool').map((o) => o.metadata.name).sort()).toEqual(['llama-8b', 'llama-8b-canary', 'qwen3-8b']);
+    const llama = find(objs, 'HTTPRoute', 'chat-llama-8b');
+    expect(llama.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])).toEqual([['llama-8b', 90], ['llama-8b-canary', 10]]);
+    expect(llama.spec.rules[0].matches[0].headers).toEqual([{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'llama-3.1-8b' }]);
+    expect(find(objs, 'InferenceObjective', 'qwen3-8b').spec.priority).toBe(10);
+    expect(validateObjects(objs)).toEqual([]);
+  });
+
   test('the Pulumi program builds the same objects (parity with cdk8s)', async () => {
     const program = require('../../examples/pulumi') as typeof import('../../examples/pulumi');
     const all = [
@@ -171,6 +182,28 @@ describe('examples', () => {
       }
       expect(parse(await promiseOf(program.kubeadmConfigs[chart]))).toEqual(parse(readFileSync(join(outdir, `${chart}.kubeadm.yaml`), 'utf8')));
     }
+    // The gateway chart: its services under their own component names, the gateway's objects under its own.
+    await settle([...Object.values(program.gatewayServices).flatMap((s) => Object.values(s.resources)), ...Object.values(program.gateway.resources)] as pulumiTypes.Resource[]);
+    const gatewayObjects = charts[EXAMPLE_GATEWAY_CHART];
+    const ofGateway = (o: KubeObject) => o.metadata.labels?.['app.kubernetes.io/part-of'] === EXAMPLE_GATEWAY.name;
+    const dashboards = gatewayObjects.filter((o) => o.metadata.labels?.grafana_dashboard === '1');
+    expect(dashboards).toHaveLength(Object.keys(EXAMPLE_GATEWAY_SERVICES).length);
+    await settle(Object.values(program.dashboards).flatMap((d) => Object.values(d.resources)) as pulumiTypes.Resource[]);
+    for (const obj of dashboards) {
+      const svc = obj.metadata.labels!['app.kubernetes.io/instance'];
+      expect(recorded.find((r) => r.name === `${EXAMPLE_GATEWAY_CHART}-${svc}-dashboard-${objectId(svc, obj).toLowerCase()}`)?.inputs).toEqual(obj);
+    }
+    for (const obj of gatewayObjects.filter(ofGateway)) {
+      expect(recorded.find((r) => r.name === `${EXAMPLE_GATEWAY_CHART}-${objectId(EXAMPLE_GATEWAY.name!, obj).toLowerCase()}`)?.inputs).toEqual(obj);
+    }
+    for (const options of Object.values(EXAMPLE_GATEWAY_SERVICES)) {
+      const mine = gatewayObjects.filter((o) => !ofGateway(o) && !dashboards.includes(o) && (o.metadata.name === options.name || o.metadata.name.startsWith(`${options.name}-`)) && o.metadata.labels?.['app.kubernetes.io/instance'] === options.name);
+      expect(mine.length).toBeGreaterThan(3);
+      for (const obj of mine) {
+        expect(recorded.find((r) => r.name === `${EXAMPLE_GATEWAY_CHART}-${options.name}-${objectId(options.name, obj).toLowerCase()}`)?.inputs).toEqual(obj);
+      }
+    }
+    expect(Object.keys(program.gateway.resources)).toHaveLength(gatewayObjects.filter(ofGateway).length);
     expect(await promiseOf(program.urls['llama-8b-h100'])).toBe('http://llama-8b.inference.svc.cluster.local:8000/v1');
   });
 });

@@ -200,7 +200,67 @@ export function goDurationMs(text: string): number | undefined {
  * Transition rules (those naming `oldSelf`) never run on create, so they are skipped; any other rule is listed as
  * unchecked.
  */
+/** HTTPRoute parentRefs: the same parent (group, kind, name, namespace; an empty namespace is unset). */
+const sameParent = (a: Any, b: Any) => a.group === b.group && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+const emptySection = (p: Any) => (p.sectionName ?? '') === '';
+const exactOrPrefix = (p: Any) => p.type === 'Exact' || p.type === 'PathPrefix';
+/** Exactly one filter of `kind` (requestRedirect, urlRewrite) replacing a prefix match. */
+const exactlyOnePrefixReplace = (filters: Any, kind: string) => (filters ?? []).filter((f: Any) => f[kind]?.path?.type === 'ReplacePrefixMatch' && has(f[kind].path, 'replacePrefixMatch')).length === 1;
+const onePathPrefixMatch = (rule: Any) => (rule.matches ?? []).length === 1 && has(rule.matches[0], 'path') && rule.matches[0].path.type === 'PathPrefix';
+/** A Gateway API duration (GEP-2257: h, m, s, ms) in milliseconds. */
+function gatewayDurationMs(text: string): number | undefined {
+  const unit: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1 };
+  if (!/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(text)) return undefined;
+  return [...text.matchAll(/(\d+)(ms|h|m|s)/g)].reduce((n, [, v, u]) => n + Number(v) * unit[u], 0);
+}
+
 const CEL: Record<string, (self: Any) => boolean> = {
+  // GAIE InferencePool (inference.networking.k8s.io/v1)
+  "self.kind != 'Service' || has(self.port)": (s) => s.kind !== 'Service' || has(s, 'port'),
+  'self.all(p1, self.exists_one(p2, p1.number==p2.number))': (s) => s.every((p1: Any) => s.filter((p2: Any) => p1.number === p2.number).length === 1),
+  // Gateway API HTTPRoute (gateway.networking.k8s.io/v1): parentRefs, rules, backendRefs, path matches, timeouts
+  "self.all(p1, self.all(p2, p1.group == p2.group && p1.kind == p2.kind && p1.name == p2.name && (((!has(p1.__namespace__) || p1.__namespace__ == '') && (!has(p2.__namespace__) || p2.__namespace__ == '')) || (has(p1.__namespace__) && has(p2.__namespace__) && p1.__namespace__ == p2.__namespace__ )) ? ((!has(p1.sectionName) || p1.sectionName == '') == (!has(p2.sectionName) || p2.sectionName == '')) : true))":
+    (s) => s.every((p1: Any) => s.every((p2: Any) => (sameParent(p1, p2) ? emptySection(p1) === emptySection(p2) : true))),
+  "self.all(p1, self.exists_one(p2, p1.group == p2.group && p1.kind == p2.kind && p1.name == p2.name && (((!has(p1.__namespace__) || p1.__namespace__ == '') && (!has(p2.__namespace__) || p2.__namespace__ == '')) || (has(p1.__namespace__) && has(p2.__namespace__) && p1.__namespace__ == p2.__namespace__ )) && (((!has(p1.sectionName) || p1.sectionName == '') && (!has(p2.sectionName) || p2.sectionName == '')) || (has(p1.sectionName) && has(p2.sectionName) && p1.sectionName == p2.sectionName))))":
+    (s) => s.every((p1: Any) => s.filter((p2: Any) => sameParent(p1, p2) && ((emptySection(p1) && emptySection(p2)) || (!emptySection(p1) && p1.sectionName === p2.sectionName))).length === 1),
+  "(self.size() > 0 ? self[0].matches.size() : 0) + (self.size() > 1 ? self[1].matches.size() : 0) + (self.size() > 2 ? self[2].matches.size() : 0) + (self.size() > 3 ? self[3].matches.size() : 0) + (self.size() > 4 ? self[4].matches.size() : 0) + (self.size() > 5 ? self[5].matches.size() : 0) + (self.size() > 6 ? self[6].matches.size() : 0) + (self.size() > 7 ? self[7].matches.size() : 0) + (self.size() > 8 ? self[8].matches.size() : 0) + (self.size() > 9 ? self[9].matches.size() : 0) + (self.size() > 10 ? self[10].matches.size() : 0) + (self.size() > 11 ? self[11].matches.size() : 0) + (self.size() > 12 ? self[12].matches.size() : 0) + (self.size() > 13 ? self[13].matches.size() : 0) + (self.size() > 14 ? self[14].matches.size() : 0) + (self.size() > 15 ? self[15].matches.size() : 0) <= 128":
+    (s) => s.slice(0, 16).reduce((n: number, rule: Any) => n + (rule.matches ?? []).length, 0) <= 128,
+  "(has(self.backendRefs) && size(self.backendRefs) > 0) ? (!has(self.filters) || self.filters.all(f, !has(f.requestRedirect))): true":
+    (s) => ((s.backendRefs ?? []).length > 0 ? (s.filters ?? []).every((f: Any) => !has(f, 'requestRedirect')) : true),
+  "(has(self.filters) && self.filters.exists_one(f, has(f.requestRedirect) && has(f.requestRedirect.path) && f.requestRedirect.path.type == 'ReplacePrefixMatch' && has(f.requestRedirect.path.replacePrefixMatch))) ? ((size(self.matches) != 1 || !has(self.matches[0].path) || self.matches[0].path.type != 'PathPrefix') ? false : true) : true":
+    (s) => (exactlyOnePrefixReplace(s.filters, 'requestRedirect') ? onePathPrefixMatch(s) : true),
+  "(has(self.filters) && self.filters.exists_one(f, has(f.urlRewrite) && has(f.urlRewrite.path) && f.urlRewrite.path.type == 'ReplacePrefixMatch' && has(f.urlRewrite.path.replacePrefixMatch))) ? ((size(self.matches) != 1 || !has(self.matches[0].path) || self.matches[0].path.type != 'PathPrefix') ? false : true) : true":
+    (s) => (exactlyOnePrefixReplace(s.filters, 'urlRewrite') ? onePathPrefixMatch(s) : true),
+  "(has(self.backendRefs) && self.backendRefs.exists_one(b, (has(b.filters) && b.filters.exists_one(f, has(f.requestRedirect) && has(f.requestRedirect.path) && f.requestRedirect.path.type == 'ReplacePrefixMatch' && has(f.requestRedirect.path.replacePrefixMatch))) )) ? ((size(self.matches) != 1 || !has(self.matches[0].path) || self.matches[0].path.type != 'PathPrefix') ? false : true) : true":
+    (s) => ((s.backendRefs ?? []).filter((b: Any) => exactlyOnePrefixReplace(b.filters, 'requestRedirect')).length === 1 ? onePathPrefixMatch(s) : true),
+  "(has(self.backendRefs) && self.backendRefs.exists_one(b, (has(b.filters) && b.filters.exists_one(f, has(f.urlRewrite) && has(f.urlRewrite.path) && f.urlRewrite.path.type == 'ReplacePrefixMatch' && has(f.urlRewrite.path.replacePrefixMatch))) )) ? ((size(self.matches) != 1 || !has(self.matches[0].path) || self.matches[0].path.type != 'PathPrefix') ? false : true) : true":
+    (s) => ((s.backendRefs ?? []).filter((b: Any) => exactlyOnePrefixReplace(b.filters, 'urlRewrite')).length === 1 ? onePathPrefixMatch(s) : true),
+  "(size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true":
+    (s) => ((s.group ?? '') === '' && s.kind === 'Service' ? has(s, 'port') : true),
+  "(self.type in ['Exact','PathPrefix']) ? self.value.startsWith('/') : true":
+    (s) => (exactOrPrefix(s) ? String(s.value).startsWith('/') : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.contains('//') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).includes("//") : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.contains('/./') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).includes("/./") : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.contains('/../') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).includes("/../") : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.contains('%2f') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).includes("%2f") : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.contains('%2F') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).includes("%2F") : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.contains('#') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).includes("#") : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.endsWith('/..') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).endsWith("/..") : true),
+  "(self.type in ['Exact','PathPrefix']) ? !self.value.endsWith('/.') : true":
+    (s) => (exactOrPrefix(s) ? !String(s.value).endsWith("/.") : true),
+  "self.type in ['Exact','PathPrefix'] || self.type == 'RegularExpression'":
+    (s) => ['Exact', 'PathPrefix', 'RegularExpression'].includes(s.type),
+  "(self.type in ['Exact','PathPrefix']) ? self.value.matches(r\"\"\"^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$\"\"\") : true":
+    (s) => (exactOrPrefix(s) ? /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/.test(String(s.value)) : true),
+  "!(has(self.request) && has(self.backendRequest) && duration(self.request) != duration('0s') && duration(self.backendRequest) > duration(self.request))":
+    (s) => !(has(s, 'request') && has(s, 'backendRequest') && gatewayDurationMs(s.request) !== 0 && gatewayDurationMs(s.backendRequest)! > gatewayDurationMs(s.request)!),
   // KEDA ScaledObject
   '!has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)': (s) => !has(s, 'minReplicaCount') || s.minReplicaCount <= (has(s, 'maxReplicaCount') ? s.maxReplicaCount : 100),
   // Istio VirtualService

@@ -35,6 +35,7 @@ const KNOWN_FAILURES: Record<string, string> = {};
  */
 const NAMESPACES: Record<string, { enforce: string; warn: string }> = {
   inference: { enforce: 'baseline', warn: 'restricted' },
+  models: { enforce: 'baseline', warn: 'restricted' }, // examples/gateway.ts
   dev: { enforce: 'baseline', warn: 'baseline' },
   etcd: { enforce: 'restricted', warn: 'restricted' },
   'flux-system': { enforce: 'restricted', warn: 'restricted' },
