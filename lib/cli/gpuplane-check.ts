@@ -11,6 +11,7 @@
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
+import { refuse } from '../core/errors';
 import { checkManifests, ManifestParseError, ManifestSource } from '../core/validate';
 
 const USAGE = `usage: gpuplane-check [--rules-only] [--closed] <manifest.yaml | -> ...
@@ -37,7 +38,7 @@ export const HELM_PLUGIN_NAME = 'gpuplane';
  * plugin directory. Helm 4.1 installs a local plugin under its directory's name, hence the fixed `gpuplane` folder.
  */
 export function writeHelmPlugin(parent: string, command: readonly string[], extraArgs: readonly string[] = []): string {
-  if (command.length === 0) throw new Error('writeHelmPlugin: command is empty; give the program (and its leading arguments) that runs gpuplane-check');
+  if (command.length === 0) refuse('writeHelmPlugin', { field: 'command', message: 'must name the program that runs gpuplane-check', value: command, fix: 'e.g. [process.execPath, "/path/to/build/cli/gpuplane-check.js"]' });
   const dir = join(parent, HELM_PLUGIN_NAME);
   mkdirSync(dir, { recursive: true });
   const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
