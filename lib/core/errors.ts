@@ -14,6 +14,12 @@ export interface Problem {
   readonly allowed?: string;
   /** How to fix it. */
   readonly fix?: string;
+  /**
+   * What the option schemas found, when they found it: a key the options do not have, a value of the wrong kind
+   * (NaN and Infinity included), a required option left out.
+   * @default - a rule about the value itself (a range, a grammar, a cross-check)
+   */
+  readonly kind?: 'unknown-key' | 'type' | 'required';
 }
 
 /** What kind of value this is, in words: `a string`, `NaN`, `an array`, `null`, `nothing`. */

@@ -75,7 +75,7 @@ export function didYouMean(typo: string, known: readonly string[]): string | und
 
 function mismatch(path: string, value: unknown, expected: string, fix?: string): Problem {
   const kind = describeKind(value);
-  return { field: path || '(options)', message: `must be ${expected}, not ${kind}`, value, fix: fixForKind(value, expected) ?? fix };
+  return { field: path || '(options)', message: `must be ${expected}, not ${kind}`, value, fix: fixForKind(value, expected) ?? fix, kind: 'type' };
 }
 
 function fixForKind(value: unknown, expected: string): string | undefined {
@@ -336,7 +336,7 @@ export function obj<T>(shape: Shape<T>, rules: ObjectRules = {}): Schema<T> {
         if (known.includes(key)) continue;
         const why = rules.refusedKeys?.[key];
         if (why !== undefined) {
-          out.push({ field: pathOf(path, key), message: `is not accepted: ${why}`, value: value[key], allowed: known.join(', '), fix: 'remove it' });
+          out.push({ field: pathOf(path, key), message: `is not accepted: ${why}`, value: value[key], allowed: known.join(', '), fix: 'remove it', kind: 'unknown-key' });
           ok = false;
           continue;
         }
@@ -347,13 +347,14 @@ export function obj<T>(shape: Shape<T>, rules: ObjectRules = {}): Schema<T> {
           value: value[key],
           allowed: known.join(', '),
           fix: near ? `rename it to '${near}'` : 'remove it',
+          kind: 'unknown-key',
         });
         ok = false;
       }
       for (const [key, schema] of entries) {
         const v = value[key];
         if (v === undefined && !schema.optional) {
-          out.push({ field: pathOf(path, key), message: `is required: ${schema.expected}`, value: undefined });
+          out.push({ field: pathOf(path, key), message: `is required: ${schema.expected}`, value: undefined, kind: 'required' });
           ok = false;
           continue;
         }

@@ -4,6 +4,7 @@ import { ProblemCollector } from '../errors';
 import { isDns1123Label } from '../kube';
 import { MigLayout, migProfileMemoryGiB, validMigLayouts } from '../gpu/mig-layout';
 import { estimateVllmMemory } from '../vllm/estimator';
+import { GPU_MEMORY_UTILIZATION_DEFAULTS } from '../vllm/utilization';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion } from '../vllm/version';
 import { FleetGpuOffer, FleetIsolation, FleetRequest, FleetWorkload } from './types';
 
@@ -11,9 +12,9 @@ import { FleetGpuOffer, FleetIsolation, FleetRequest, FleetWorkload } from './ty
  * `--gpu-memory-utilization` the rendered VllmServices run with, so the planner's fit is the construct's fit:
  * VllmService's defaults, 0.85 on whole GPUs and 0.75 on MIG instances (shared placements).
  */
-export const WHOLE_GPU_UTILIZATION = 0.85;
-export const MIG_UTILIZATION = 0.75;
-export const DEFAULT_SHARED_MEMORY_CAP = 0.9;
+export const WHOLE_GPU_UTILIZATION = GPU_MEMORY_UTILIZATION_DEFAULTS.wholeGpu;
+export const MIG_UTILIZATION = GPU_MEMORY_UTILIZATION_DEFAULTS.migInstance;
+export const DEFAULT_SHARED_MEMORY_CAP = GPU_MEMORY_UTILIZATION_DEFAULTS.sharedDevice;
 
 /** One offered GPU model, resolved. */
 export interface ResolvedOffer {

@@ -35,6 +35,11 @@ function adapterRule(engine: ServingEngine): string {
   return text;
 }
 
+/** What both autoscalers scale: the service's Deployment. */
+function scaleTarget(r: ServingSpec): { apiVersion: string; kind: string; name: string } {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name };
+}
+
 function hpa(r: ServingSpec): KubeObject[] {
   const a = r.autoscaling!;
   return [
@@ -43,7 +48,7 @@ function hpa(r: ServingSpec): KubeObject[] {
       kind: 'HorizontalPodAutoscaler',
       metadata: metadata(r, r.name),
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name },
+        scaleTargetRef: scaleTarget(r),
         minReplicas: a.minReplicas,
         maxReplicas: a.maxReplicas,
         metrics: [
@@ -76,7 +81,7 @@ function keda(r: ServingSpec): KubeObject[] {
       kind: 'ScaledObject',
       metadata: metadata(r, r.name),
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name },
+        scaleTargetRef: scaleTarget(r),
         minReplicaCount: a.minReplicas,
         maxReplicaCount: a.maxReplicas,
         pollingInterval: 15,

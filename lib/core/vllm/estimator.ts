@@ -171,8 +171,8 @@ const finiteNonNegative = (v: unknown): boolean => typeof v === 'number' && Numb
  * depend on the model and the GPU follow in validate().
  */
 function rejectUnknownInputs(input: VllmMemoryInput): void {
-  // Numbers out of range (NaN included) are validate()'s, with the model's numbers in the message.
-  const problems = problemsOf(VLLM_MEMORY_INPUT, input).filter((p) => p.message.startsWith('is not an option') || p.message.startsWith('is required') || (p.message.includes(', not ') && typeof p.value !== 'number'));
+  // Numbers (NaN included) and their ranges are validate()'s, with the model's numbers in the message.
+  const problems = problemsOf(VLLM_MEMORY_INPUT, input).filter((p) => p.kind !== undefined && !(p.kind === 'type' && typeof p.value === 'number'));
   if (problems.length > 0) throw new GpuplaneValidationError('vLLM memory estimate', problems);
 }
 

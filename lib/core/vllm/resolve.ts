@@ -10,6 +10,7 @@ import { parseVllmArgs, TWO_BYTE_DTYPES, VLLM_FLAG_RULES } from './flags';
 import type { AutoscalingOptions, CustomModel, MonitoringOptions, ResolvedVllmService, VllmServiceOptions } from './options';
 import { VLLM_SERVICE_OPTIONS } from './options-schema';
 import { VLLM_ENGINE } from '../serving/engine';
+import { GPU_MEMORY_UTILIZATION_DEFAULTS, sharedUtilization } from './utilization';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion } from './version';
 
 /** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
@@ -145,7 +146,8 @@ function resolveShape(o: VllmServiceOptions, p: ProblemCollector): Part<'placeme
  */
 function resolveUtilization(o: VllmServiceOptions, shape: ReturnType<typeof resolveShape>, p: ProblemCollector): number {
   const pods = shape.placement?.podsPerUnit ?? 1;
-  const util = o.gpuMemoryUtilization ?? (pods > 1 ? Math.floor((0.9 / pods) * 100) / 100 : shape.sharedGpu ? 0.75 : 0.85);
+  const defaults = GPU_MEMORY_UTILIZATION_DEFAULTS;
+  const util = o.gpuMemoryUtilization ?? (pods > 1 ? sharedUtilization(pods) : shape.sharedGpu ? defaults.migInstance : defaults.wholeGpu);
   if (!p.check(util > 0 && util <= MAX_GPU_MEMORY_UTILIZATION, {
     field: 'gpuMemoryUtilization', message: `must be in (0, ${MAX_GPU_MEMORY_UTILIZATION}]; ${GPU_MEMORY_UTILIZATION_REASON}`, value: util,
     allowed: `(0, ${MAX_GPU_MEMORY_UTILIZATION}]`, fix: 'use 0.85 on whole GPUs, 0.75 on shared ones',
@@ -156,7 +158,7 @@ function resolveUtilization(o: VllmServiceOptions, shape: ReturnType<typeof reso
       field: 'gpuMemoryUtilization',
       message: `must leave room for the ${pods} pods that ${sharing} puts on one ${shape.placement?.profile ? 'MIG instance' : 'GPU'} of pool '${shape.placement?.poolName}': vLLM reserves this fraction of the whole device and the next pod refuses to start (${pods} x ${util} = ${Math.round(util * pods * 100) / 100} of it)`,
       value: util, allowed: `(0, ${Math.floor((MAX_GPU_MEMORY_UTILIZATION / pods) * 100) / 100}]`,
-      fix: `omit it for ${Math.floor((0.9 / pods) * 100) / 100}, lower the pool's replicas, or use MIG for isolated shares`,
+      fix: `omit it for ${sharedUtilization(pods)}, lower the pool's replicas, or use MIG for isolated shares`,
     });
   }
   return util;
