@@ -17,9 +17,10 @@
  * process. Environment: BENCH_COUNTS (overrides the N list), BENCH_REPEATS, BENCH_LARGE.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 interface Run { kind: string; count: number; ms: number; wallMs: number; yamlBytes: number; peakRssMiB: number; rssBeforeMiB: number }
 
@@ -86,22 +87,51 @@ function productionStackValues(count: number): string {
   return ['servingEngineSpec:', '  enableEngine: true', '  serviceMonitor:', '    enabled: true', '  modelSpec:', ...models, ''].join('\n');
 }
 
+/**
+ * A chart directory helm can render offline. production-stack's Chart.yaml declares kube-prometheus-stack and
+ * prometheus-adapter as sub-charts behind `condition:` keys that its values.yaml sets to false, and helm refuses to
+ * render while they are missing from charts/ even when disabled. A copy without the disabled, absent dependencies
+ * renders exactly what the chart renders with them off; a dependency that is enabled or present is kept (and helm
+ * then fails loudly if it is missing, which is right: the bench would otherwise measure a smaller release).
+ */
+function renderableChart(chart: string): { dir: string; dropped: string[] } {
+  const meta = parseYaml(readFileSync(join(chart, 'Chart.yaml'), 'utf8')) as { dependencies?: { name: string; condition?: string }[] };
+  const values = existsSync(join(chart, 'values.yaml')) ? (parseYaml(readFileSync(join(chart, 'values.yaml'), 'utf8')) as Record<string, unknown>) : {};
+  const lookup = (path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), values);
+  const present = (name: string) => existsSync(join(chart, 'charts')) && readdirSync(join(chart, 'charts')).some((f) => f === name || f.startsWith(`${name}-`));
+  const deps = meta.dependencies ?? [];
+  const dropped = deps.filter((d) => d.condition !== undefined && d.condition.split(',').every((c) => lookup(c.trim()) === false) && !present(d.name)).map((d) => d.name);
+  if (dropped.length === 0) return { dir: chart, dropped };
+  const dir = mkdtempSync(join(tmpdir(), 'gpuplane-helm-chart-'));
+  cpSync(chart, dir, { recursive: true });
+  rmSync(join(dir, 'Chart.lock'), { force: true });
+  writeFileSync(join(dir, 'Chart.yaml'), stringifyYaml({ ...meta, dependencies: deps.filter((d) => !dropped.includes(d.name)) }));
+  return { dir, dropped };
+}
+
+/** GNU time's `%M` (peak resident set, KiB) when /usr/bin/time is GNU time; helm's memory is reported as 0 otherwise. */
+const GNU_TIME = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/time' : undefined;
+
 function runHelm(helm: string, chart: string, count: number): Run {
   const dir = mkdtempSync(join(tmpdir(), 'gpuplane-helm-values-'));
   const values = join(dir, 'values.yaml');
   writeFileSync(values, productionStackValues(count));
+  const args = ['template', 'bench', chart, '-f', values];
   const start = process.hrtime.bigint();
-  const r = spawnSync(helm, ['template', 'bench', chart, '-f', values], { maxBuffer: 1 << 30 });
+  const r = GNU_TIME ? spawnSync(GNU_TIME, ['-f', '%M', helm, ...args], { maxBuffer: 1 << 30 }) : spawnSync(helm, args, { maxBuffer: 1 << 30 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
+  const stderr = r.stderr.toString('utf8');
+  if (r.status !== 0) throw new Error(`helm template failed: ${stderr}`);
   const yamlBytes = r.stdout.length;
+  const peakRssMiB = GNU_TIME ? Number(stderr.trim().split('\n').pop()) / 1024 : 0;
   rmSync(dir, { recursive: true, force: true });
-  // spawnSync does not report a child's peak memory: 0 here means not measured.
-  return { kind: 'helm', count, ms: wallMs, wallMs, yamlBytes, peakRssMiB: 0, rssBeforeMiB: 0 };
+  return { kind: 'helm', count, ms: wallMs, wallMs, yamlBytes, peakRssMiB, rssBeforeMiB: 0 };
 }
 
 const helm = process.env.GPUPLANE_BENCH_CHART ? findHelm() : undefined;
-const chart = process.env.GPUPLANE_BENCH_CHART;
+const prepared = process.env.GPUPLANE_BENCH_CHART ? renderableChart(process.env.GPUPLANE_BENCH_CHART) : undefined;
+const chart = prepared?.dir;
+if (prepared && prepared.dropped.length > 0) console.log(`helm: rendering a copy of the chart without its disabled, absent sub-charts (${prepared.dropped.join(', ')})`);
 const kinds: Kind[] = [...NODE_KINDS, ...(helm && chart ? (['helm'] as const) : [])];
 if (chart && !helm) console.log('GPUPLANE_BENCH_CHART is set but no helm was found: the helm column is skipped');
 if (!chart) console.log('GPUPLANE_BENCH_CHART not set: the helm template column is skipped');
@@ -137,5 +167,14 @@ if (results.length > 1) {
   const last = results[results.length - 1];
   const marginal = (k: Kind) => (last.runs[k].ms - first.runs[k].ms) / (last.count - first.count);
   console.log(`\nmarginal time per service (${first.count} to ${last.count}): ${kinds.map((k) => `${SHORT[k]} ${marginal(k).toFixed(3)} ms`).join(', ')}`);
-  console.log(`YAML per service: ${(last.runs.gpuplane.yamlBytes / last.count / 1024).toFixed(1)} KiB (gpuplane), ${(last.runs.baseline.yamlBytes / last.count / 1024).toFixed(1)} KiB (baseline)`);
+  console.log(`YAML per service: ${(last.runs.gpuplane.yamlBytes / last.count / 1024).toFixed(1)} KiB (gpuplane), ${(last.runs.baseline.yamlBytes / last.count / 1024).toFixed(1)} KiB (baseline)${last.runs.helm ? `, ${(last.runs.helm.yamlBytes / last.count / 1024).toFixed(1)} KiB (helm)` : ''}`);
+}
+if (kinds.includes('helm')) {
+  console.log('\ngpuplane against helm template (whole process each, module loading and helm start-up included):');
+  for (const { count, runs } of results) {
+    const g = runs.gpuplane;
+    const h = runs.helm;
+    const perKiB = (r: Run) => r.wallMs / (r.yamlBytes / 1024);
+    console.log(`${String(count).padStart(6)}: time ${(g.wallMs / h.wallMs).toFixed(2)}x, per KiB ${(perKiB(g) / perKiB(h)).toFixed(2)}x, peak ${g.peakRssMiB.toFixed(0)} MiB vs ${h.peakRssMiB ? `${h.peakRssMiB.toFixed(0)} MiB` : 'not measured'}`);
+  }
 }
