@@ -29,9 +29,18 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const NODE_KINDS = ['gpuplane', 'gpuplane-cdk8s-writer', 'floor', 'core', 'baseline'] as const;
 type Kind = (typeof NODE_KINDS)[number] | 'helm';
 
+/**
+ * With GPUPLANE_BENCH_BUILD=1 each cell runs the compiled bench and library (build-bench/, `tsc -p
+ * tsconfig.bench.json`) with plain node, as a user's compiled app runs; otherwise through ts-node (transpile only),
+ * whose compiling of the library counts in the whole-process wall time but not in the in-process `ms`.
+ */
+const COMPILED = process.env.GPUPLANE_BENCH_BUILD ? join(__dirname, '..', 'build-bench', 'bench', 'synth-one.js') : undefined;
+if (COMPILED && !existsSync(COMPILED)) throw new Error(`GPUPLANE_BENCH_BUILD is set but ${COMPILED} is missing: run tsc -p tsconfig.bench.json`);
+
 function runNode(kind: string, count: number): Run {
   const start = process.hrtime.bigint();
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'synth-one.ts'), kind, String(count)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const args = COMPILED ? [COMPILED, kind, String(count)] : ['-r', 'ts-node/register/transpile-only', join(__dirname, 'synth-one.ts'), kind, String(count)];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   return { ...JSON.parse(out.trim().split('\n').pop()!), wallMs };
 }
