@@ -9,7 +9,8 @@ export { validateSemantics } from './semantic';
 export type { SemanticOptions } from './semantic';
 export { checkManifests, ManifestParseError } from './manifests';
 export type { CheckManifestsOptions, ManifestCheck, ManifestSource } from './manifests';
-export { isGpuResource, isVllmServer, MAX_GPU_MEMORY_UTILIZATION, SPARE_GPUS_ANNOTATION, validateProductionRules } from './production';
+export { isGpuResource, isVllmServer, MAX_GPU_MEMORY_UTILIZATION, PRODUCTION_RULES, productionFindings, SPARE_GPUS_ANNOTATION, validateProductionRules } from './production';
+export type { ProductionFinding, ProductionRuleId } from './production';
 
 /** Schema, semantic and production-rule problems of a set of objects (empty when all is well). */
 export function validateObjects(objects: readonly KubeObject[]): string[] {
@@ -23,5 +24,5 @@ export function assertValidObjects(subject: string, objects: readonly KubeObject
     throw new GpuplaneValidationError(subject, problems.map((message) => ({ field: 'rendered objects', message })));
   }
 }
-export { findRuleViolations, productionRuleOf, RULE_SETS, RULES } from './rules';
+export { findRuleViolations, RULE_SETS, RULES } from './rules';
 export type { Finding, FindingsOptions, RuleInfo, RuleSet } from './rules';

@@ -27,6 +27,38 @@ const LIVENESS_DELAY_AS_STARTUP_BUDGET = 60;
 /** The environment variables huggingface_hub reads a token from. */
 export const HF_TOKEN_ENV_VARS: readonly string[] = ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'];
 
+/**
+ * The production rules by stable id, with what each asks for in one line. Every check reports under one of these
+ * ids (a typo is a compile error), so integrations select and grade rules by id, never by matching message text.
+ */
+export const PRODUCTION_RULES = {
+  'hf-token-literal': 'no Hugging Face token as a literal env value (use a Secret)',
+  'gpu-cpu-limit': 'no CPU limit on a GPU container',
+  'pinned-image': 'GPU containers run a pinned image (a tag other than latest, or a digest)',
+  'gpu-memory-utilization': 'vLLM --gpu-memory-utilization within (0, 0.95]',
+  'max-model-len': 'vLLM servers set --max-model-len (or --config)',
+  'shm-for-parallelism': 'tensor or pipeline parallel vLLM mounts /dev/shm from a Memory emptyDir',
+  'startup-probe': 'vLLM servers have a startupProbe',
+  'readiness-probe': 'vLLM servers have a readinessProbe',
+  'liveness-delay': 'no startup budget in the liveness probe (initialDelaySeconds < 60)',
+  'no-privilege': 'vLLM servers are neither privileged nor allowed privilege escalation',
+  'rollout-progress': 'a Deployment rollout can replace pods (not maxSurge 0 and maxUnavailable 0)',
+  'gpu-surge': 'GPU Deployments surge no more than their declared spare GPUs',
+  'etcd-members': 'etcd runs an odd number of members, at least 3',
+  'autoscaler-signal': 'autoscalers of vLLM workloads do not scale on CPU or memory',
+} as const;
+
+export type ProductionRuleId = keyof typeof PRODUCTION_RULES;
+
+/** Rules that need the other objects of the render (an autoscaler and its target). */
+export const CROSS_OBJECT_PRODUCTION_RULES: readonly ProductionRuleId[] = ['autoscaler-signal'];
+
+/** One production problem: the rule that found it and the whole message (resource, value, allowed, fix). */
+export interface ProductionFinding {
+  readonly rule: ProductionRuleId;
+  readonly message: string;
+}
+
 /** GPU extended resources: whole NVIDIA GPUs, shared (time-sliced) GPUs, MIG slices, AMD GPUs. */
 export function isGpuResource(name: string): boolean {
   return /^nvidia\.com\/(gpu(\.shared)?|mig-.+)$/.test(name) || name === 'amd.com/gpu';
@@ -67,17 +99,17 @@ export function isVllmServer(c: Obj): boolean {
   return command.length === 0 && /(^|\/)vllm-openai$/.test(repo);
 }
 
-function checkVllmContainer(at: string, c: Obj, spec: Obj, out: string[]): void {
+function checkVllmContainer(at: string, c: Obj, spec: Obj, out: ProductionFinding[]): void {
   const args = parseVllmArgs(wordsOf(c));
   const util = flagValue(args, '--gpu-memory-utilization');
   if (util !== undefined) {
     const u = Number(util);
     if (!(u > 0 && u <= MAX_GPU_MEMORY_UTILIZATION)) {
-      out.push(`${at}: --gpu-memory-utilization ${util} is outside (0, ${MAX_GPU_MEMORY_UTILIZATION}]; ${GPU_MEMORY_UTILIZATION_REASON}. Use 0.85 on a whole GPU, 0.75 on a shared one`);
+      out.push({ rule: 'gpu-memory-utilization', message: `${at}: --gpu-memory-utilization ${util} is outside (0, ${MAX_GPU_MEMORY_UTILIZATION}]; ${GPU_MEMORY_UTILIZATION_REASON}. Use 0.85 on a whole GPU, 0.75 on a shared one` });
     }
   }
   if (flagValue(args, '--max-model-len') === undefined && flagValue(args, '--config') === undefined) {
-    out.push(`${at}: no --max-model-len, so vLLM reserves KV cache for the model's full context and may refuse to start or serve few requests at once. Pass --max-model-len sized to your longest request`);
+    out.push({ rule: 'max-model-len', message: `${at}: no --max-model-len, so vLLM reserves KV cache for the model's full context and may refuse to start or serve few requests at once. Pass --max-model-len sized to your longest request` });
   }
   const tpFlag = Number(flagValue(args, '--tensor-parallel-size') ?? 1);
   const ppFlag = Number(flagValue(args, '--pipeline-parallel-size') ?? 1);
@@ -85,38 +117,38 @@ function checkVllmContainer(at: string, c: Obj, spec: Obj, out: string[]): void 
     const ranks = ppFlag > 1 ? `--tensor-parallel-size ${tpFlag} x --pipeline-parallel-size ${ppFlag}` : `--tensor-parallel-size ${tpFlag}`;
     const memoryVolumes = new Set((spec.volumes ?? []).filter((v: Obj) => v.emptyDir?.medium === 'Memory').map((v: Obj) => v.name));
     if (!(c.volumeMounts ?? []).some((m: Obj) => m.mountPath === '/dev/shm' && memoryVolumes.has(m.name))) {
-      out.push(`${at}: ${ranks} without /dev/shm from a Memory-backed emptyDir; NCCL between the ranks fails on the container's 64Mi default. Mount an emptyDir { medium: Memory, sizeLimit } at /dev/shm and count it in the memory request`);
+      out.push({ rule: 'shm-for-parallelism', message: `${at}: ${ranks} without /dev/shm from a Memory-backed emptyDir; NCCL between the ranks fails on the container's 64Mi default. Mount an emptyDir { medium: Memory, sizeLimit } at /dev/shm and count it in the memory request` });
     }
   }
   if (!c.startupProbe) {
-    out.push(`${at}: no startupProbe; loading the model takes minutes (21 for a 70B) and liveness kills the pod first. Add a startupProbe on /health whose periodSeconds x failureThreshold covers download and load`);
+    out.push({ rule: 'startup-probe', message: `${at}: no startupProbe; loading the model takes minutes (21 for a 70B) and liveness kills the pod first. Add a startupProbe on /health whose periodSeconds x failureThreshold covers download and load` });
   }
   if (!c.readinessProbe) {
-    out.push(`${at}: no readinessProbe; a hung or overloaded server stays behind the Service. Add a readinessProbe on /health (period 5 s, failure 3)`);
+    out.push({ rule: 'readiness-probe', message: `${at}: no readinessProbe; a hung or overloaded server stays behind the Service. Add a readinessProbe on /health (period 5 s, failure 3)` });
   }
   const delay = c.livenessProbe?.initialDelaySeconds;
   if (typeof delay === 'number' && delay >= LIVENESS_DELAY_AS_STARTUP_BUDGET) {
-    out.push(`${at}: livenessProbe.initialDelaySeconds ${delay} is a startup budget in the liveness probe; a server that hangs later is detected that much later too. Remove it and give the startupProbe the budget`);
+    out.push({ rule: 'liveness-delay', message: `${at}: livenessProbe.initialDelaySeconds ${delay} is a startup budget in the liveness probe; a server that hangs later is detected that much later too. Remove it and give the startupProbe the budget` });
   }
   const sc = c.securityContext ?? {};
   if (sc.privileged === true || sc.allowPrivilegeEscalation === true) {
-    out.push(`${at}: securityContext ${sc.privileged === true ? 'privileged: true' : 'allowPrivilegeEscalation: true'}; vLLM needs neither (the device plugin hands it the GPU). Set allowPrivilegeEscalation: false and drop all capabilities`);
+    out.push({ rule: 'no-privilege', message: `${at}: securityContext ${sc.privileged === true ? 'privileged: true' : 'allowPrivilegeEscalation: true'}; vLLM needs neither (the device plugin hands it the GPU). Set allowPrivilegeEscalation: false and drop all capabilities` });
   }
 }
 
-function checkContainer(at: string, c: Obj, spec: Obj, out: string[]): void {
+function checkContainer(at: string, c: Obj, spec: Obj, out: ProductionFinding[]): void {
   for (const e of c.env ?? []) {
     if (HF_TOKEN_ENV_VARS.includes(e.name) && e.value !== undefined) {
-      out.push(`${at}: env ${e.name} holds the token in the manifest; anyone who can read the object or its Git history can use it. Use valueFrom.secretKeyRef`);
+      out.push({ rule: 'hf-token-literal', message: `${at}: env ${e.name} holds the token in the manifest; anyone who can read the object or its Git history can use it. Use valueFrom.secretKeyRef` });
     }
   }
   if (containerGpus(c) > 0) {
     const cpuLimit = c.resources?.limits?.cpu;
     if (cpuLimit !== undefined) {
-      out.push(`${at}: limits.cpu "${cpuLimit}" on a GPU container throttles tokenization and request handling while the GPU waits. Remove limits.cpu and size requests.cpu instead`);
+      out.push({ rule: 'gpu-cpu-limit', message: `${at}: limits.cpu "${cpuLimit}" on a GPU container throttles tokenization and request handling while the GPU waits. Remove limits.cpu and size requests.cpu instead` });
     }
     if (typeof c.image === 'string' && !isPinnedImage(c.image)) {
-      out.push(`${at}: image "${c.image}" is not pinned; ${UNPINNED_IMAGE_REASON}, and a GPU node pulls gigabytes to find out. Pin a release tag or an @sha256 digest`);
+      out.push({ rule: 'pinned-image', message: `${at}: image "${c.image}" is not pinned; ${UNPINNED_IMAGE_REASON}, and a GPU node pulls gigabytes to find out. Pin a release tag or an @sha256 digest` });
     }
   }
   if (isVllmServer(c)) checkVllmContainer(at, c, spec, out);
@@ -131,10 +163,10 @@ function surgeOf(strategy: Obj | undefined): { pods: number; text: string } {
   return { pods: pct ? (Number(pct[1]) > 0 ? 1 : 0) : Number(s), text: `"${s}"` };
 }
 
-function checkRollout(key: string, obj: Obj, out: string[]): void {
+function checkRollout(key: string, obj: Obj, out: ProductionFinding[]): void {
   const ru = obj.spec?.strategy?.rollingUpdate;
   if (obj.spec?.strategy?.type !== 'Recreate' && ru && (ru.maxSurge === 0 || ru.maxSurge === '0%') && (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%')) {
-    out.push(`${key}: maxSurge and maxUnavailable are both 0, so the rollout cannot replace any pod. Use maxSurge 0 with maxUnavailable 1 on GPUs`);
+    out.push({ rule: 'rollout-progress', message: `${key}: maxSurge and maxUnavailable are both 0, so the rollout cannot replace any pod. Use maxSurge 0 with maxUnavailable 1 on GPUs` });
   }
   const gpusPerPod = (podSpecOf(obj)?.containers ?? []).reduce((sum: number, c: Obj) => sum + containerGpus(c), 0);
   if (gpusPerPod === 0) return;
@@ -143,11 +175,11 @@ function checkRollout(key: string, obj: Obj, out: string[]): void {
   const declared = obj.metadata?.annotations?.[SPARE_GPUS_ANNOTATION];
   const spare = declared === undefined ? 0 : Number(declared);
   if (!(Number.isInteger(spare) && spare >= 0)) {
-    out.push(`${key}: annotation ${SPARE_GPUS_ANNOTATION} "${declared}" must be a whole number of GPUs`);
+    out.push({ rule: 'gpu-surge', message: `${key}: annotation ${SPARE_GPUS_ANNOTATION} "${declared}" must be a whole number of GPUs` });
     return;
   }
   if (surge.pods * gpusPerPod > spare) {
-    out.push(`${key}: maxSurge ${surge.text} needs ${surge.pods * gpusPerPod} free GPU(s) for the surge pod(s) (${gpusPerPod} per pod) but ${spare} are declared spare (annotation ${SPARE_GPUS_ANNOTATION}); with every GPU in use the new pod stays Pending and the rollout never finishes. Use maxSurge 0 with maxUnavailable 1, or declare the spare GPUs the cluster keeps`);
+    out.push({ rule: 'gpu-surge', message: `${key}: maxSurge ${surge.text} needs ${surge.pods * gpusPerPod} free GPU(s) for the surge pod(s) (${gpusPerPod} per pod) but ${spare} are declared spare (annotation ${SPARE_GPUS_ANNOTATION}); with every GPU in use the new pod stays Pending and the rollout never finishes. Use maxSurge 0 with maxUnavailable 1, or declare the spare GPUs the cluster keeps` });
   }
 }
 
@@ -157,7 +189,7 @@ function isEtcdServer(c: Obj): boolean {
   return command.length > 0 && (command[0] === 'etcd' || command[0].endsWith('/etcd'));
 }
 
-function checkEtcdMembers(key: string, obj: Obj, out: string[]): void {
+function checkEtcdMembers(key: string, obj: Obj, out: ProductionFinding[]): void {
   if (!(podSpecOf(obj)?.containers ?? []).some(isEtcdServer)) return;
   const replicas = obj.spec?.replicas ?? 1;
   if (replicas < 3 || replicas % 2 === 0) {
@@ -166,7 +198,7 @@ function checkEtcdMembers(key: string, obj: Obj, out: string[]): void {
     const why = replicas < 3
       ? `tolerate no failure (quorum ${quorum})`
       : `tolerate ${tolerated} failure(s) (quorum ${quorum}), no more than ${replicas - 1} would, and the extra member slows every write`;
-    out.push(`${key}: ${replicas} etcd member(s) ${why}. Run 3 members (one failure tolerated) or 5 (two)`);
+    out.push({ rule: 'etcd-members', message: `${key}: ${replicas} etcd member(s) ${why}. Run 3 members (one failure tolerated) or 5 (two)` });
   }
 }
 
@@ -174,7 +206,7 @@ function checkEtcdMembers(key: string, obj: Obj, out: string[]): void {
  * An autoscaler of a vLLM workload (HorizontalPodAutoscaler or KEDA ScaledObject) must not scale on CPU or memory:
  * the GPU saturates long before either moves.
  */
-function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj[], out: string[]): void {
+function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj[], out: ProductionFinding[]): void {
   const ref = scaler.spec?.scaleTargetRef ?? {};
   const kind = ref.kind ?? 'Deployment';
   const target = workloads.find((w) => w.kind === kind && w.metadata?.name === ref.name && w.metadata?.namespace === scaler.metadata?.namespace);
@@ -189,7 +221,7 @@ function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj
       : ['CPU (the default with no metrics)'];
   }
   if (signals.length > 0) {
-    out.push(`${key}: scales a vLLM server on ${signals.join(' and ')}; the GPU saturates while CPU and memory stay flat, so it never scales out in time. Scale on queue depth (vllm:num_requests_waiting) through prometheus-adapter or KEDA`);
+    out.push({ rule: 'autoscaler-signal', message: `${key}: scales a vLLM server on ${signals.join(' and ')}; the GPU saturates while CPU and memory stay flat, so it never scales out in time. Scale on queue depth (vllm:num_requests_waiting) through prometheus-adapter or KEDA` });
   }
 }
 
@@ -203,9 +235,10 @@ function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj
  * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`;
  * - autoscalers (HPA, KEDA ScaledObject) of vLLM workloads: not on CPU or memory;
  * - etcd StatefulSets: an odd number of members, at least 3.
+ * Each finding names its rule (PRODUCTION_RULES).
  */
-export function validateProductionRules(objects: readonly KubeObject[]): string[] {
-  const out: string[] = [];
+export function productionFindings(objects: readonly KubeObject[]): ProductionFinding[] {
+  const out: ProductionFinding[] = [];
   const all = objects as readonly Obj[];
   const workloads = all.filter((o) => podSpecOf(o));
   for (const obj of all) {
@@ -221,4 +254,9 @@ export function validateProductionRules(objects: readonly KubeObject[]): string[
     if (obj.kind === 'StatefulSet') checkEtcdMembers(key, obj, out);
   }
   return out;
+}
+
+/** The production rules' messages (see productionFindings for the rule of each). */
+export function validateProductionRules(objects: readonly KubeObject[]): string[] {
+  return productionFindings(objects).map((f) => f.message);
 }

@@ -1,5 +1,5 @@
 import { KubeObject, objectKey } from '../kube';
-import { validateProductionRules } from './production';
+import { CROSS_OBJECT_PRODUCTION_RULES, PRODUCTION_RULES, ProductionRuleId, productionFindings } from './production';
 import { hasSchema, validateSchema } from './schema';
 import { validateSemantics } from './semantic';
 
@@ -18,30 +18,9 @@ export interface RuleInfo {
   readonly crossObject?: boolean;
 }
 
-interface ProductionRule extends RuleInfo {
-  readonly matches: RegExp;
-}
-
-const PRODUCTION: readonly ProductionRule[] = [
-  { id: 'hf-token-literal', set: 'production', description: 'no Hugging Face token as a literal env value (use a Secret)', matches: /: env (HF_TOKEN|HUGGING_FACE_HUB_TOKEN) holds the token/ },
-  { id: 'gpu-cpu-limit', set: 'production', description: 'no CPU limit on a GPU container', matches: /: limits\.cpu .* on a GPU container/ },
-  { id: 'pinned-image', set: 'production', description: 'GPU containers run a pinned image (a tag other than latest, or a digest)', matches: /: image ".*" is not pinned;/ },
-  { id: 'gpu-memory-utilization', set: 'production', description: 'vLLM --gpu-memory-utilization within (0, 0.95]', matches: /: --gpu-memory-utilization \S+ is outside/ },
-  { id: 'max-model-len', set: 'production', description: 'vLLM servers set --max-model-len (or --config)', matches: /: no --max-model-len,/ },
-  { id: 'shm-for-parallelism', set: 'production', description: 'tensor or pipeline parallel vLLM mounts /dev/shm from a Memory emptyDir', matches: /without \/dev\/shm from a Memory-backed emptyDir/ },
-  { id: 'startup-probe', set: 'production', description: 'vLLM servers have a startupProbe', matches: /: no startupProbe;/ },
-  { id: 'readiness-probe', set: 'production', description: 'vLLM servers have a readinessProbe', matches: /: no readinessProbe;/ },
-  { id: 'liveness-delay', set: 'production', description: 'no startup budget in the liveness probe (initialDelaySeconds < 60)', matches: /: livenessProbe\.initialDelaySeconds \S+ is a startup budget/ },
-  { id: 'no-privilege', set: 'production', description: 'vLLM servers are neither privileged nor allowed privilege escalation', matches: /: securityContext (privileged|allowPrivilegeEscalation): true; vLLM needs neither/ },
-  { id: 'rollout-progress', set: 'production', description: 'a Deployment rollout can replace pods (not maxSurge 0 and maxUnavailable 0)', matches: /: maxSurge and maxUnavailable are both 0/ },
-  { id: 'gpu-surge', set: 'production', description: 'GPU Deployments surge no more than their declared spare GPUs', matches: /: (maxSurge \S+ needs \d+ free GPU|annotation gpuplane\.dev\/spare-gpus ".*" must be a whole number)/ },
-  { id: 'etcd-members', set: 'production', description: 'etcd runs an odd number of members, at least 3', matches: /: \d+ etcd member\(s\)/ },
-  { id: 'autoscaler-signal', set: 'production', description: 'autoscalers of vLLM workloads do not scale on CPU or memory', matches: /: scales a vLLM server on /, crossObject: true },
-];
-
 /** Every rule integrations can select: the production rules one by one, then the semantic and schema sets. */
 export const RULES: readonly RuleInfo[] = [
-  ...PRODUCTION.map(({ matches: _matches, ...info }) => info),
+  ...(Object.entries(PRODUCTION_RULES) as [ProductionRuleId, string][]).map(([id, description]): RuleInfo => ({ id, set: 'production', description, ...(CROSS_OBJECT_PRODUCTION_RULES.includes(id) ? { crossObject: true } : {}) })),
   { id: 'semantic', set: 'semantic', description: 'references resolve within the render (selectors, ports, volumes, quantities, duplicates)', crossObject: true },
   { id: 'schema', set: 'schema', description: 'the upstream schema of every kind gpuplane knows' },
 ];
@@ -65,11 +44,6 @@ export interface FindingsOptions {
   readonly sourceOf?: (object: KubeObject) => string;
 }
 
-/** The production rule a message of validateProductionRules comes from (`production` for one no rule claims). */
-export function productionRuleOf(message: string): string {
-  return PRODUCTION.find((r) => r.matches.test(message))?.id ?? 'production';
-}
-
 /**
  * Runs the selected rule sets over a set of objects and names the rule and the resource of every problem: the
  * checks validateObjects and checkManifests run, in a form integrations can filter and grade.
@@ -89,7 +63,7 @@ export function findRuleViolations(objects: readonly KubeObject[], options: Find
     for (const message of validateSemantics(objects, { closedWorld: options.closedWorld ?? false, sourceOf: options.sourceOf })) out.push({ rule: 'semantic', set: 'semantic', resource: resourceOf(message), message });
   }
   if (sets.has('production')) {
-    for (const message of validateProductionRules(objects)) out.push({ rule: productionRuleOf(message), set: 'production', resource: resourceOf(message), message });
+    for (const { rule, message } of productionFindings(objects)) out.push({ rule, set: 'production', resource: resourceOf(message), message });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { KubeObject } from '../../../lib/core/kube';
-import { findRuleViolations, productionRuleOf, RULES } from '../../../lib/core/validate';
+import { findRuleViolations, PRODUCTION_RULES, productionFindings, RULES, validateProductionRules } from '../../../lib/core/validate';
 
 const deployment = (container: Record<string, unknown>, extra: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'vllm', namespace: 'ml' },
@@ -35,8 +35,18 @@ describe('findRuleViolations', () => {
     expect(findRuleViolations([obj], { sets: ['schema'] }).every((f) => f.rule === 'schema')).toBe(true);
   });
 
-  test('rule ids are unique; an unknown message falls back to the set name', () => {
+  test('rule ids are unique and every production rule is selectable', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
-    expect(productionRuleOf('X/y/z: something new')).toBe('production');
+    expect(RULES.filter((r) => r.set === 'production').map((r) => r.id)).toEqual(Object.keys(PRODUCTION_RULES));
+    expect(RULES.find((r) => r.id === 'autoscaler-signal')?.crossObject).toBe(true);
+  });
+
+  test('the rule travels with the finding, not through its message text', () => {
+    // Two findings whose messages share words: each keeps the rule of the check that made it.
+    const obj = deployment({ args: ['--max-model-len', '4096'] }, {});
+    (obj.spec as { strategy: unknown }).strategy = { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+    const found = productionFindings([obj]);
+    expect(found.map((f) => f.rule)).toEqual(['startup-probe', 'readiness-probe', 'gpu-surge']);
+    expect(validateProductionRules([obj])).toEqual(found.map((f) => f.message));
   });
 });
