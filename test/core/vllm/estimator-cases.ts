@@ -590,4 +590,26 @@ vLLM empirical: 28.20 GiB / 184,832 tokens = 163,840 bytes/token  (exact match)`
 (EngineCore_0 pid=1358) INFO 09-03 00:40:55 [kv_cache_utils.py:849] GPU KV cache size: 450,192 tokens
 (EngineCore_0 pid=1358) INFO 09-03 00:40:55 [kv_cache_utils.py:853] Maximum concurrency for 16,384 tokens per request: 27.48x`,
   },
+  {
+    name: 'Qwen2.5-1.5B, RTX 2000 Ada 16GB, 0.6, max len 32768 (vLLM 0.11.2): the 256-row sampler warm-up on a small GPU',
+    source: 'https://github.com/ozgurgulerx/inference-journal/blob/main/days/day-002-GPU-node-bring-up/LOG_tier03.md (Ozgur Guler, 2025-12-02: `vllm serve Qwen/Qwen2.5-1.5B-Instruct --port 8000 --gpu-memory-utilization 0.6`, "Sample output (16GB GPU, RTX 2000 Ada)")',
+    input: {
+      // Qwen/Qwen2.5-1.5B-Instruct config.json: 28 layers, hidden 1536, 12 heads, 2 KV heads of 128, intermediate 8960,
+      // vocab 151936, tied embeddings, max_position_embeddings 32768.
+      model: { layers: 28, attentionHeads: 12, kvHeads: 2, headDim: 128, hiddenSize: 1536, intermediateSize: 8960, parameters: 1.54e9, vocabSize: 151936, tieWordEmbeddings: true, maxPositionEmbeddings: 32768, weightsGiB: 2.8871 },
+      gpu: { id: 'RTX-2000-Ada', memoryGiB: 15.69 }, gpuMemoryUtilization: 0.6, vllmVersion: '0.11.2',
+    },
+    started: true,
+    observedKvGiB: 5.03,
+    logged: { weightsGiB: 2.89 },
+    note: 'The log does not print the device memory: 15.69 GiB is assumed, what torch reports for 16 GB (16376 MiB) Ada cards. 188,512 tokens x 28 KiB (28 layers x 2 KV heads x 128 x 2 x 2 bytes) = 5.03 GiB confirms the geometry. Below 70 GiB the defaults stay at 256 sequences and 2048 tokens ("Chunked prefill is enabled with max_num_batched_tokens=2048").',
+    log: `INFO [...] Chunked prefill is enabled with max_num_batched_tokens=2048.
+INFO [...] vLLM API server version 0.11.2
+INFO [...] Using max model len 32768
+INFO [...] Model loading took 2.8871 GiB memory and 6.44 seconds
+INFO [...] Available KV cache memory: 5.03 GiB
+INFO [...] GPU KV cache size: 188,512 tokens
+INFO [...] Maximum concurrency for 32,768 tokens per request: 5.75x
+INFO [...] Graph capturing finished in 4 secs, took 0.49 GiB`,
+  },
 ];
