@@ -445,4 +445,171 @@ INFO 01-16 09:40:00 executor_base.py:95] # CUDA blocks: 6001, # CPU blocks: 1638
     note: 'The pool does not depend on max_model_len.',
     log: '| Qwen2.5-7B-Instruct | 2,048 | 58.53 | -4.21% | 1,096,000 | 1,049,789 | -4.22% |',
   },
+  // --- llm-d's H100 measurements (vLLM 0.11.0, `--block-size=128 --enable-prefix-caching --max-model-len=16000`, 0.9
+  // unless noted). The report prints each startup's "Model loading took", "Available KV cache memory" and the
+  // "Free memory on device ... Actual usage is X GiB for weight, Y GiB for peak activation, Z GiB for non-torch memory"
+  // terms; the rows quoted in `log` are the report's, copied as printed.
+  {
+    name: 'gpt-oss-20b (MXFP4, 13.47 GiB), H100 80GB, max len 16000, block size 128 (vLLM 0.11.0, llm-d)',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: catalog('gpt-oss-20b', { weightsGiB: 13.47 }), gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 50.28,
+    logged: { weightsGiB: 13.47, activationGiB: 7.38, nonTorchGiB: 0.13, cudaGraphGiB: 0.39 },
+    note: 'The 7.38 GiB activation is the sort-path sampler warm-up over 1024 x 201088 logits; the hybrid layout (12 full + 12 sliding layers) shapes only the token count, not the pool.',
+    log: `- **Model loading took:** 13.47 GiB memory and 31.68 seconds
+- **Available KV cache memory:** 50.28 GiB
+- **Free memory on device:** 78.57/79.18 GiB on startup
+- **Peak activation memory:** 7.38 GiB
+- **Non-torch memory:** 0.13 GiB
+- **CUDAGraph memory:** 0.39 GiB`,
+  },
+  {
+    name: 'Llama-3.1-8B, H100 80GB, max len 16000, block size 128 (vLLM 0.11.0, llm-d)',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'llama-3.1-8b', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 51.38,
+    logged: { weightsGiB: 14.99, activationGiB: 4.76, nonTorchGiB: 0.13, cudaGraphGiB: -0.45 },
+    log: `- **Model loading took:** 14.99 GiB memory and 31.46 seconds
+- **Available KV cache memory:** 51.38 GiB
+- **Peak activation memory:** 4.76 GiB
+- **Non-torch memory:** 0.13 GiB
+- **CUDAGraph memory:** -0.45 GiB`,
+  },
+  {
+    name: 'Qwen3-0.6B, H100 80GB, max len 16000, block size 128 (vLLM 0.11.0, llm-d): the sampler warm-up is 5 times the weights',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'qwen3-0.6b', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 64.45,
+    logged: { weightsGiB: 1.12, activationGiB: 5.56, nonTorchGiB: 0.13, cudaGraphGiB: 0.1 },
+    log: `- **Model loading took:** 1.12 GiB memory and 16.54 seconds
+- **Available KV cache memory:** 64.45 GiB
+- **Peak activation memory:** 5.56 GiB
+- **Non-torch memory:** 0.13 GiB`,
+  },
+  {
+    name: 'Qwen3-0.6B, H100 80GB, max len 32000, block size 128 (vLLM 0.11.0, llm-d): the pool does not depend on the context',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'qwen3-0.6b', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, maxModelLen: 32000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 64.45,
+    logged: { weightsGiB: 1.12, activationGiB: 5.56, nonTorchGiB: 0.13, cudaGraphGiB: 0.1 },
+    log: `- **max-model-len:** 32000
+- **Model loading took:** 1.12 GiB memory and 16.45 seconds
+- **Available KV cache memory:** 64.45 GiB
+- **Peak activation memory:** 5.56 GiB`,
+  },
+  {
+    name: 'Qwen3-32B, H100 80GB, max len 16000, block size 128 (vLLM 0.11.0, llm-d): 4.45 GiB left',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'qwen3-32b', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 4.45,
+    logged: { weightsGiB: 61.03, activationGiB: 5.64, nonTorchGiB: 0.14, cudaGraphGiB: -0.88 },
+    note: 'Summary-table row only (the report has no per-run section for Qwen3-32B).',
+    log: '| Qwen3-32B | 61.03 | 5.64 | 0.14 | -0.88 | 4.45 | 1 | 0.9 | 16000 |',
+  },
+  {
+    name: 'Qwen3-32B, H100 80GB, max len 32000 refused: one request needs 7.8 GiB of the 4.45 (vLLM 0.11.0, llm-d)',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'qwen3-32b', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, maxModelLen: 32000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: false,
+    logged: { weightsGiB: 61.03, activationGiB: 5.64, nonTorchGiB: 0.14 },
+    note: '32000 tokens x 256 KiB (64 layers x 8 KV heads x 128 x 2 x 2 bytes) = 7.8 GiB for one request; the pool is the same 4.45 GiB as at 16000.',
+    log: `| Qwen3-32B                | FAILED  | 61.03              | 5.64                  | 0.14                   | N/A                    | N/A                      | 1       | 32000         |
+| Qwen3-32B | 1 | No KV cache room | 61.03 GiB weights at max-model-len=32000; use TP=2 or reduce context |`,
+  },
+  {
+    name: 'Qwen3-32B, 2x H100 80GB, TP=2, max len 16000, block size 128 (vLLM 0.11.0, llm-d)',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'qwen3-32b', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, tensorParallelSize: 2, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 34.49,
+    logged: { weightsGiB: 30.59, activationGiB: 5.64, nonTorchGiB: 0.54, cudaGraphGiB: -0.33 },
+    note: 'Summary-table row only.',
+    log: '| Qwen3-32B | 30.59 | 5.64 | 0.54 | -0.33 | 34.49 | 2 | 0.9 | 16000 |',
+  },
+  {
+    name: 'Llama-3.3-70B FP8-dynamic, 2x H100 80GB, TP=2, max len 16000, block size 128 (vLLM 0.11.0, llm-d)',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'llama-3.3-70b', quantization: 'fp8', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, tensorParallelSize: 2, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 32.0,
+    logged: { weightsGiB: 33.88, activationGiB: 4.84, nonTorchGiB: 0.55, cudaGraphGiB: -0.42 },
+    note: 'RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic (compressed-tensors fp8): the weights come from the catalog geometry at 1 byte per linear weight.',
+    log: `- **Model name:** RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic
+- **tensor-parallel-size:** 2
+- **Model loading took:** 33.88 GiB memory and 116.61 seconds
+- **Available KV cache memory:** 32.0 GiB
+- **Free memory on device:** 77.64/79.18 GiB on startup
+- **Peak activation memory:** 4.84 GiB
+- **Non-torch memory:** 0.55 GiB`,
+  },
+  {
+    name: 'Llama-3.3-70B FP8-dynamic, H100 80GB, TP=1 refused: "No available memory for the cache blocks" (vLLM 0.11.0, llm-d)',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'llama-3.3-70b', quantization: 'fp8', gpu: { id: 'H100-80GB', memoryGiB: 79.18 }, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: false,
+    observedKvGiB: -1.44,
+    logged: { weightsGiB: 67.72, activationGiB: 4.84, nonTorchGiB: 0.14 },
+    log: `- **Model loading took:** 67.72 GiB memory and 45.09 seconds
+- **Available KV cache memory:** -1.44 GiB (NEGATIVE - INSUFFICIENT)
+Error: \`ValueError: No available memory for the cache blocks. Try increasing gpu_memory_utilization when initializing the engine.\``,
+  },
+  {
+    name: 'Mistral-Small-3.2-24B (vision), H100 80GB, 0.95, max len 16000, block size 128 (vLLM 0.11.0, llm-d)',
+    source: 'https://github.com/llm-d/llm-d-benchmark/blob/87ab01bebc78107815ea3bc2eccad3eb168003b0/config_explorer/empirical-vllm-memory-results.md (Jing Chen, llm-d capacity-planner measurements, 2026-02-26: vllm/vllm-openai:v0.11.0 pods on H100, --block-size=128 --enable-prefix-caching, VLLM_LOGGING_LEVEL=DEBUG)',
+    input: { model: 'mistral-small-3.2-24b', gpu: { id: 'H100-80GB', memoryGiB: 79.19 }, gpuMemoryUtilization: 0.95, maxModelLen: 16000, blockSize: 128, vllmVersion: '0.11.0' },
+    started: true,
+    observedKvGiB: 28.2,
+    logged: { weightsGiB: 44.76, activationGiB: 2.12, nonTorchGiB: 0.14, cudaGraphGiB: -0.76 },
+    knownKvMiss: true,
+    note: "184,832 tokens x 160 KiB = 28.20 GiB confirms the geometry (40 layers x 8 KV heads x 128). gpuplane predicts 2.6 GiB less KV: it charges the sort-path sampler warm-up (1024 rows x 131072 logits x 38 bytes = 4.75 GiB) that the text models of the same report show, but this multimodal startup logged a 2.12 GiB activation peak. Unexplained: vLLM 0.11's profile_run runs the same dummy sampler pass for multimodal models; the Mistral-format loading (--tokenizer-mode/--config-format/--load-format mistral) is the likeliest difference. Kept as a documented miss until a log with the sampler lines is found.",
+    log: `- **vLLM:** v0.11.0 (V1 engine), \`--gpu-memory-utilization=0.95\`, \`--tokenizer-mode=mistral --config-format=mistral --load-format=mistral\`
+- **Model loading took:** 44.76 GiB memory and 45.07 seconds
+- **Available KV cache memory:** 28.20 GiB
+- **Free memory on device:** 78.59/79.19 GiB on startup
+- **Peak activation memory:** 2.12 GiB
+- **Non-torch memory:** 0.14 GiB
+vLLM empirical: 28.20 GiB / 184,832 tokens = 163,840 bytes/token  (exact match)`,
+  },
+  {
+    name: 'Qwen2-7B, 2x A100 80GB, TP=2 on one node, 0.25, FlashInfer sampler (vLLM 0.10.1.1)',
+    source: 'https://github.com/dennislee22/vLLM-benchmarking/blob/main/vllm-7B-2gpuA10080GB-same-node.log (dennislee22, 2025-09-03; README "Test 2: 2 GPU pods host 7B model in the same node (Available KV cache memory in each GPU: 12.02 GiB)")',
+    input: { model: catalog('qwen2.5-7b'), gpu: 'A100-80GB', tensorParallelSize: 2, gpuMemoryUtilization: 0.25, maxModelLen: 16384, vllmVersion: '0.10.1', flashInferSampler: true },
+    started: true,
+    observedKvGiB: 12.02,
+    logged: { weightsGiB: 7.12 },
+    log: `(APIServer pid=1217) INFO 09-03 00:35:55 [api_server.py:1805] vLLM API server version 0.10.1.1
+(APIServer pid=1217) INFO 09-03 00:35:55 [utils.py:326] non-default args: {'model_tag': 'Qwen2-7B-Instruct', 'port': 8081, 'model': 'Qwen2-7B-Instruct', 'max_model_len': 16384, 'tensor_parallel_size': 2, 'gpu_memory_utilization': 0.25}
+(VllmWorker TP0 pid=1430) INFO 09-03 00:36:44 [topk_topp_sampler.py:50] Using FlashInfer for top-p & top-k sampling.
+(VllmWorker TP0 pid=1430) INFO 09-03 00:39:33 [gpu_model_runner.py:2007] Model loading took 7.1217 GiB and 168.264821 seconds
+(VllmWorker TP0 pid=1430) INFO 09-03 00:40:53 [gpu_worker.py:276] Available KV cache memory: 12.02 GiB
+(EngineCore_0 pid=1358) INFO 09-03 00:40:55 [kv_cache_utils.py:849] GPU KV cache size: 450,192 tokens
+(EngineCore_0 pid=1358) INFO 09-03 00:40:55 [kv_cache_utils.py:853] Maximum concurrency for 16,384 tokens per request: 27.48x`,
+  },
+  {
+    name: 'Qwen2.5-1.5B, RTX 2000 Ada 16GB, 0.6, max len 32768 (vLLM 0.11.2): the 256-row sampler warm-up on a small GPU',
+    source: 'https://github.com/ozgurgulerx/inference-journal/blob/main/days/day-002-GPU-node-bring-up/LOG_tier03.md (Ozgur Guler, 2025-12-02: `vllm serve Qwen/Qwen2.5-1.5B-Instruct --port 8000 --gpu-memory-utilization 0.6`, "Sample output (16GB GPU, RTX 2000 Ada)")',
+    input: {
+      // Qwen/Qwen2.5-1.5B-Instruct config.json: 28 layers, hidden 1536, 12 heads, 2 KV heads of 128, intermediate 8960,
+      // vocab 151936, tied embeddings, max_position_embeddings 32768.
+      model: { layers: 28, attentionHeads: 12, kvHeads: 2, headDim: 128, hiddenSize: 1536, intermediateSize: 8960, parameters: 1.54e9, vocabSize: 151936, tieWordEmbeddings: true, maxPositionEmbeddings: 32768, weightsGiB: 2.8871 },
+      gpu: { id: 'RTX-2000-Ada', memoryGiB: 15.69 }, gpuMemoryUtilization: 0.6, vllmVersion: '0.11.2',
+    },
+    started: true,
+    observedKvGiB: 5.03,
+    logged: { weightsGiB: 2.89 },
+    note: 'The log does not print the device memory: 15.69 GiB is assumed, what torch reports for 16 GB (16376 MiB) Ada cards. 188,512 tokens x 28 KiB (28 layers x 2 KV heads x 128 x 2 x 2 bytes) = 5.03 GiB confirms the geometry. Below 70 GiB the defaults stay at 256 sequences and 2048 tokens ("Chunked prefill is enabled with max_num_batched_tokens=2048").',
+    log: `INFO [...] Chunked prefill is enabled with max_num_batched_tokens=2048.
+INFO [...] vLLM API server version 0.11.2
+INFO [...] Using max model len 32768
+INFO [...] Model loading took 2.8871 GiB memory and 6.44 seconds
+INFO [...] Available KV cache memory: 5.03 GiB
+INFO [...] GPU KV cache size: 188,512 tokens
+INFO [...] Maximum concurrency for 32,768 tokens per request: 5.75x
+INFO [...] Graph capturing finished in 4 secs, took 0.49 GiB`,
+  },
 ];
