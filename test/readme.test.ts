@@ -33,7 +33,8 @@ const PROGRAMS: Record<string, string> = {
   fleet: CHART_PRELUDE + block('planGpuFleet('),
   // Type-checked only: constructing the pack serves it to a Pulumi engine that is not there.
   'pulumi-policy-pack': block('gpuplanePolicyPack('),
-  gateway: CHART_PRELUDE + block('new InferenceGateway('),
+  gateway: CHART_PRELUDE + block("new InferenceGateway(chart, 'Chat'"),
+  'lora-and-scale-to-zero': CHART_PRELUDE + block("new VllmService(chart, 'Mistral'"),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');
@@ -106,6 +107,11 @@ describe('README examples', () => {
     expect(stderr).toContain('Deployment/ml/vllm container vllm: image "vllm/vllm-openai:latest" is not pinned');
     expect(stderr).toContain('Deployment/ml/vllm container vllm: no --max-model-len');
     expect(stderr).toContain('Deployment/ml/vllm: maxSurge "25%" needs 1 free GPU(s)');
+  });
+
+  test('the LoRA and scale-to-zero example constructs (adapters fit, the gateway accepts the adapter route)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
+    expect(() => run('lora-and-scale-to-zero', cwd)).not.toThrow();
   });
 
   test('the GPU pool and etcd examples construct without errors', () => {

@@ -8,6 +8,8 @@ export * from './vllm/estimator';
 export * from './vllm/options';
 export * from './vllm/render';
 export { vllmAlertRules } from './vllm/monitoring';
+export * from './vllm/lora';
+export { coldStartSeconds, wakeQuery, WAKE_DELAY_SECONDS } from './serving/scale-to-zero';
 export * from './monitoring';
 export { prometheusAdapterRule, ADAPTER_METRIC } from './serving/autoscaling';
 export * from './serving/engine';

@@ -131,9 +131,19 @@ describe('examples', () => {
     expect(readFileSync(join(outdir, 'etcd-hosts', 'etcd-3', 'etcd.env'), 'utf8')).toContain('ETCD_QUOTA_BACKEND_BYTES=4294967296');
   });
 
-  test('the gateway chart: two models behind one Gateway, a 10% canary, a priority', () => {
+  test('the gateway chart: three models and a LoRA adapter behind one Gateway, a 10% canary, a priority, scale to zero', () => {
     const objs = charts[EXAMPLE_GATEWAY_CHART];
-    expect(objs.filter((o) => o.kind === 'InferencePool').map((o) => o.metadata.name).sort()).toEqual(['llama-8b', 'llama-8b-canary', 'qwen3-8b']);
+    expect(objs.filter((o) => o.kind === 'InferencePool').map((o) => o.metadata.name).sort()).toEqual(['llama-8b', 'llama-8b-canary', 'mistral-7b', 'qwen3-8b']);
+    // The adapter routes to the Llama pool, whose picker scores LoRA affinity next to the prefix cache.
+    const sql = find(objs, 'HTTPRoute', 'chat-llama-8b-llama-sql');
+    expect(sql.spec.rules[0].backendRefs.map((b: { name: string }) => b.name)).toEqual(['llama-8b']);
+    expect(sql.spec.rules[0].matches[0].headers).toEqual([{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'llama-sql' }]);
+    const eppConfig = JSON.parse(find(objs, 'ConfigMap', 'llama-8b-epp').data['config.yaml']);
+    expect(eppConfig.schedulingProfiles[0].plugins.map((p: { pluginRef: string }) => p.pluginRef)).toEqual(['prefix-cache-scorer', 'kv-cache-utilization-scorer', 'queue-scorer', 'lora-affinity-scorer', 'max-score-picker']);
+    expect(find(objs, 'Deployment', 'llama-8b').spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(['--enable-lora', '--lora-modules', 'llama-sql=/lora/lora-adapters/llama-3.1-8b/sql']));
+    // Mistral scales to zero: KEDA wakes it on its picker's queue, which a ServiceMonitor scrapes.
+    expect(find(objs, 'ScaledObject', 'mistral-7b').spec.minReplicaCount).toBe(0);
+    expect(find(objs, 'ServiceMonitor', 'mistral-7b-epp').spec.selector.matchLabels['app.kubernetes.io/instance']).toBe('mistral-7b-epp');
     const llama = find(objs, 'HTTPRoute', 'chat-llama-8b');
     expect(llama.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])).toEqual([['llama-8b', 90], ['llama-8b-canary', 10]]);
     expect(llama.spec.rules[0].matches[0].headers).toEqual([{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'llama-3.1-8b' }]);

@@ -33,6 +33,7 @@ const WEIGHTS = obj<ScorerWeights>({
   prefixCache: opt(num({ min: 0, fix: 'use 3' })),
   kvCacheUtilization: opt(num({ min: 0, fix: 'use 2' })),
   queue: opt(num({ min: 0, fix: 'use 2' })),
+  loraAffinity: opt(num({ min: 0, fix: 'use 1' })),
 });
 
 const ROUTER = obj<RouterOptions>({

@@ -9,6 +9,10 @@ export interface GatewayBackendSpec extends ServingSpec {
   readonly startupBudgetSeconds: number;
   /** The engine version, when known, for the metric names the router reads. @default - not checked */
   readonly vllmVersion?: string;
+  /** LoRA adapters the service serves, by model name: gateway models of these names route to its pool. @default [] */
+  readonly adapterNames?: readonly string[];
+  /** The service's monitoring: the picker's ServiceMonitor (scale to zero) carries the same labels. @default - no labels */
+  readonly monitoring?: { readonly enabled: boolean; readonly labels: Record<string, string> };
 }
 
 /** The Gateway (gateway.networking.k8s.io/v1) the routes attach to. gpuplane does not render it: the platform owns it. */
@@ -49,6 +53,11 @@ export interface ScorerWeights {
   readonly kvCacheUtilization?: number;
   /** queue-scorer. @default 2 (the llm-d-router chart's default) */
   readonly queue?: number;
+  /**
+   * lora-affinity-scorer, on pools whose service serves LoRA adapters: prefers pods that already hold the requested
+   * adapter (llm-d-router v0.10.0 `scorer/loraaffinity`). @default 1 (the weight of the scorer's README example)
+   */
+  readonly loraAffinity?: number;
 }
 
 export interface RouterOptions {

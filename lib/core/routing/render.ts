@@ -2,6 +2,7 @@ import { GpuplaneValidationError, Problem } from '../errors';
 import { canonicalize, isPinnedImage, KubeObject } from '../kube';
 import { checkOptions } from '../options/schema';
 import { selectorLabels } from '../serving/labels';
+import { coldStartSeconds, EPP_SCRAPE_SECONDS, scalesToZero, WAKE_DELAY_SECONDS } from '../serving/scale-to-zero';
 import { assertValidObjects } from '../validate';
 import { kvCacheUsageMetric, parseVllmVersion } from '../vllm/version';
 import type { GatewayBackendSpec, InferenceGatewayOptions } from './options';
@@ -49,7 +50,7 @@ export interface ResolvedInferenceGateway {
   readonly gateway: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
   readonly models: readonly ResolvedInferenceModel[];
   readonly image: string;
-  readonly weights: { readonly prefixCache: number; readonly kvCacheUtilization: number; readonly queue: number };
+  readonly weights: { readonly prefixCache: number; readonly kvCacheUtilization: number; readonly queue: number; readonly loraAffinity: number };
   readonly resources: { readonly cpu: string; readonly memory: string };
   readonly failureMode: 'FailOpen' | 'FailClose';
   /** Whether routes match on the model-name header (more than one model: the body-based router must run). */
@@ -70,7 +71,6 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
   const image = router.image ?? DEFAULT_EPP_IMAGE;
   if (!isPinnedImage(image)) problems.push({ field: 'router.image', message: 'must be pinned to a tag or digest', value: image, fix: `use e.g. "${DEFAULT_EPP_IMAGE}"` });
   const generation = options.generationSeconds ?? 300;
-  const seenPools = new Set<string>();
   const seenModels = new Set<string>();
   const models = options.models.map((m, i): ResolvedInferenceModel => {
     const first = m.backends[0].service;
@@ -83,12 +83,18 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
       if (s.namespace !== first.namespace) {
         problems.push({ field: `${at}.service`, message: "must be in the model's namespace (an HTTPRoute reaches pools of its own namespace without a ReferenceGrant)", value: `${s.name} in ${s.namespace}`, allowed: first.namespace, fix: `deploy '${s.name}' in '${first.namespace}'` });
       }
-      if (s.servedModelName !== name) {
-        problems.push({ field: `${at}.service`, message: `must serve the model name the route matches ('${name}'): vLLM answers 404 to any other`, value: `${s.name} serves '${s.servedModelName}'`, fix: `set servedModelName: '${name}' on '${s.name}'` });
+      const adapters = s.adapterNames ?? [];
+      if (s.servedModelName !== name && !adapters.includes(name)) {
+        problems.push({
+          field: `${at}.service`, message: `must serve the model name the route matches ('${name}'), as its served model or one of its LoRA adapters: vLLM answers 404 to any other`,
+          value: `${s.name} serves '${s.servedModelName}'${adapters.length > 0 ? ` and adapters ${adapters.map((a) => `'${a}'`).join(', ')}` : ''}`,
+          fix: `set servedModelName: '${name}' on '${s.name}', or add an adapter named '${name}' to its adapters`,
+        });
       }
       const key = `${s.namespace}/${s.name}`;
-      if (seenPools.has(key)) problems.push({ field: `${at}.service`, message: 'must back one model only (one InferencePool per service)', value: key });
-      seenPools.add(key);
+      if (m.backends.slice(0, j).some((b2) => b2.service.name === s.name && b2.service.namespace === s.namespace)) {
+        problems.push({ field: `${at}.service`, message: 'must not be listed twice for one model (a canary needs two services)', value: key });
+      }
       // The service's NetworkPolicy must let the Gateway's proxy (requests) and the picker (metrics) reach the port.
       const np = s.networkPolicy;
       if (np?.enabled) {
@@ -109,19 +115,22 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
           });
         }
       }
-      const ttl = router.requestTtlSeconds ?? s.startupBudgetSeconds;
-      if (ttl < s.startupBudgetSeconds) {
+      // A backend that scales to zero adds the wake-up (picker scrape + KEDA poll) to its startup budget.
+      const cold = coldStartSeconds(s);
+      const ttl = router.requestTtlSeconds ?? cold;
+      if (ttl < cold) {
+        const zero = scalesToZero(s);
         problems.push({
           field: 'router.requestTtlSeconds',
-          message: `must cover the cold start of '${s.name}' (startupBudgetSeconds ${s.startupBudgetSeconds}): a request queued while a pod loads would be dropped with 429 after ${ttl}s`,
-          value: ttl, allowed: `>= ${s.startupBudgetSeconds}`, fix: `set requestTtlSeconds to at least ${s.startupBudgetSeconds}, or leave it unset`,
+          message: `must cover the cold start of '${s.name}' (${zero ? `it scales to zero: wake-up ${WAKE_DELAY_SECONDS}s + ` : ''}startupBudgetSeconds ${s.startupBudgetSeconds}${zero ? ` = ${cold}s` : ''}): a request queued while a pod loads would be dropped with ${zero ? '503' : '429'} after ${ttl}s`,
+          value: ttl, allowed: `>= ${cold}`, fix: `set requestTtlSeconds to at least ${cold}, or leave it unset`,
         });
       }
       return { name: s.name, namespace: s.namespace, backend: s, weight: b.weight ?? 1, requestTtlSeconds: Math.max(ttl, 1), priority: m.priority };
     });
     if (pools.length > 1 && pools.every((p) => p.weight === 0)) problems.push({ field: `models[${i}].backends`, message: 'must give at least one backend a weight above 0', value: pools.map((p) => p.weight) });
     const ttl = Math.max(...pools.map((p) => p.requestTtlSeconds));
-    const budget = Math.max(...pools.map((p) => p.backend.startupBudgetSeconds));
+    const budget = Math.max(...pools.map((p) => coldStartSeconds(p.backend)));
     const needed = ttl + generation;
     const routeTimeoutSeconds = options.routeTimeoutSeconds ?? needed;
     if (routeTimeoutSeconds < needed) {
@@ -131,7 +140,9 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
         value: routeTimeoutSeconds, allowed: `>= ${needed}`, fix: `set routeTimeoutSeconds to at least ${needed}, or leave it unset`,
       });
     }
-    return { name, namespace: first.namespace, routeName: `${options.name}-${first.name}`, pools, routeTimeoutSeconds };
+    // A model served as an adapter of its first backend shares that backend's pool: its route is named after the model.
+    const isAdapter = first.servedModelName !== name && (first.adapterNames ?? []).includes(name);
+    return { name, namespace: first.namespace, routeName: isAdapter ? `${options.name}-${first.name}-${name}` : `${options.name}-${first.name}`, pools, routeTimeoutSeconds };
   });
   if (problems.length > 0) throw new GpuplaneValidationError(subject, problems);
   return {
@@ -139,7 +150,7 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
     gateway: { ...options.gateway },
     models,
     image,
-    weights: { prefixCache: router.weights?.prefixCache ?? 3, kvCacheUtilization: router.weights?.kvCacheUtilization ?? 2, queue: router.weights?.queue ?? 2 },
+    weights: { prefixCache: router.weights?.prefixCache ?? 3, kvCacheUtilization: router.weights?.kvCacheUtilization ?? 2, queue: router.weights?.queue ?? 2, loraAffinity: router.weights?.loraAffinity ?? 1 },
     resources: { cpu: router.resources?.cpu ?? '4', memory: router.resources?.memory ?? '8Gi' },
     failureMode: router.failureMode ?? 'FailClose',
     matchModelHeader: models.length > 1,
@@ -158,6 +169,8 @@ function labelsOf(r: ResolvedInferenceGateway, extra: Record<string, string> = {
 
 /** The picker's scheduling config (EndpointPickerConfig llm-d.ai/v1alpha1, which rejects unknown fields). */
 export function endpointPickerConfig(r: ResolvedInferenceGateway, pool: ResolvedInferencePool): Record<string, unknown> {
+  // Pools of a service with LoRA adapters also prefer pods that hold the requested adapter (vllm:lora_requests_info).
+  const lora = (pool.backend.adapterNames ?? []).length > 0;
   return {
     apiVersion: 'llm-d.ai/v1alpha1',
     kind: 'EndpointPickerConfig',
@@ -167,6 +180,7 @@ export function endpointPickerConfig(r: ResolvedInferenceGateway, pool: Resolved
       { type: 'prefix-cache-scorer' },
       { type: 'kv-cache-utilization-scorer' },
       { type: 'queue-scorer' },
+      ...(lora ? [{ type: 'lora-affinity-scorer' }] : []),
       { type: 'max-score-picker' },
     ],
     schedulingProfiles: [{
@@ -175,11 +189,43 @@ export function endpointPickerConfig(r: ResolvedInferenceGateway, pool: Resolved
         { pluginRef: 'prefix-cache-scorer', weight: r.weights.prefixCache },
         { pluginRef: 'kv-cache-utilization-scorer', weight: r.weights.kvCacheUtilization },
         { pluginRef: 'queue-scorer', weight: r.weights.queue },
+        ...(lora ? [{ pluginRef: 'lora-affinity-scorer', weight: r.weights.loraAffinity }] : []),
         { pluginRef: 'max-score-picker' },
       ],
     }],
     flowControl: { defaultRequestTTL: `${pool.requestTtlSeconds}s` },
   };
+}
+
+/**
+ * The InferenceObjective of a model with a priority: named after the pool for the service's own model, after the
+ * pool and the adapter for an adapter (clients name it in the x-gateway-inference-objective header).
+ */
+function renderObjective(r: ResolvedInferenceGateway, m: ResolvedInferenceModel, pool: ResolvedInferencePool): KubeObject[] {
+  if (pool.priority === undefined) return [];
+  const name = m.name === pool.backend.servedModelName ? pool.name : `${pool.name}-${m.name}`;
+  return [{
+    apiVersion: 'llm-d.ai/v1alpha2', kind: 'InferenceObjective', metadata: { name, namespace: pool.namespace, labels: labelsOf(r) },
+    spec: { poolRef: { group: POOL_GROUP, kind: 'InferencePool', name: pool.name }, priority: pool.priority },
+  }];
+}
+
+/**
+ * The picker's ServiceMonitor, for a pool whose service scales to zero: its queue is what wakes the service (the
+ * KEDA query selects job `<pool>-epp`, the Service name the monitor gives as job).
+ */
+function renderEppMonitor(r: ResolvedInferenceGateway, pool: ResolvedInferencePool): KubeObject[] {
+  if (!scalesToZero(pool.backend)) return [];
+  const epp = `${pool.name}-epp`;
+  return [{
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
+    metadata: { name: epp, namespace: pool.namespace, labels: labelsOf(r, { ...eppLabels(pool), ...(pool.backend.monitoring?.labels ?? {}) }) },
+    spec: {
+      selector: { matchLabels: eppLabels(pool) },
+      namespaceSelector: { matchNames: [pool.namespace] },
+      endpoints: [{ port: 'http-metrics', path: '/metrics', interval: `${EPP_SCRAPE_SECONDS}s` }],
+    },
+  }];
 }
 
 function renderPool(r: ResolvedInferenceGateway, pool: ResolvedInferencePool): KubeObject[] {
@@ -271,10 +317,7 @@ function renderPool(r: ResolvedInferenceGateway, pool: ResolvedInferencePool): K
         ],
       },
     },
-    ...(pool.priority === undefined ? [] : [{
-      apiVersion: 'llm-d.ai/v1alpha2', kind: 'InferenceObjective', metadata: meta(pool.name),
-      spec: { poolRef: { group: POOL_GROUP, kind: 'InferencePool', name: pool.name }, priority: pool.priority },
-    }]),
+    ...renderEppMonitor(r, pool),
   ];
 }
 
@@ -302,8 +345,15 @@ function renderRoute(r: ResolvedInferenceGateway, m: ResolvedInferenceModel): Ku
  */
 export function renderInferenceGateway(options: InferenceGatewayOptions): InferenceGatewayRender {
   const r = resolveInferenceGateway(options);
+  // One pool per service, even when the service backs its base model and adapters.
+  const rendered = new Set<string>();
   const objects = [
-    ...r.models.flatMap((m) => m.pools.flatMap((p) => renderPool(r, p))),
+    ...r.models.flatMap((m) => m.pools.flatMap((p) => {
+      const key = `${p.namespace}/${p.name}`;
+      const first = !rendered.has(key);
+      rendered.add(key);
+      return [...(first ? renderPool(r, p) : []), ...renderObjective(r, m, p)];
+    })),
     ...r.models.map((m) => renderRoute(r, m)),
   ].map((o) => canonicalize(o));
   assertValidObjects(`InferenceGateway '${r.name}'`, objects);

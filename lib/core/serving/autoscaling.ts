@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { KubeObject } from '../kube';
 import { VLLM_ENGINE, ServingEngine } from './engine';
 import { metadata } from './labels';
+import { scalesToZero, wakeTrigger } from './scale-to-zero';
 import type { ServingSpec } from './spec';
 
 /** vLLM's queue depth as prometheus-adapter serves it through the custom metrics API (colons become underscores). */
@@ -85,7 +86,8 @@ function keda(r: ServingSpec): KubeObject[] {
         minReplicaCount: a.minReplicas,
         maxReplicaCount: a.maxReplicas,
         pollingInterval: 15,
-        cooldownPeriod: 600,
+        // Only used to scale to zero; never shorter than the cold start (resolve refuses it).
+        cooldownPeriod: a.cooldownSeconds,
         advanced: { horizontalPodAutoscalerConfig: { behavior: SCALING_BEHAVIOR } },
         triggers: [
           {
@@ -93,6 +95,7 @@ function keda(r: ServingSpec): KubeObject[] {
             metricType: 'AverageValue',
             metadata: { serverAddress: a.prometheusServerAddress, query, threshold: String(a.targetRequestsWaiting) },
           },
+          ...(scalesToZero(r) ? [wakeTrigger(r)] : []),
         ],
       },
     },

@@ -25,7 +25,11 @@ export interface ServingSpec {
     readonly maxReplicas: number;
     readonly targetRequestsWaiting: number;
     readonly prometheusServerAddress: string;
+    /** KEDA: seconds without activity before scaling to zero (with minReplicas 0). */
+    readonly cooldownSeconds: number;
   };
+  /** Requests one pod runs at once (vLLM's --max-num-seqs): the wake-up trigger's per-pod target. @default 256 */
+  readonly maxRequestsPerPod?: number;
   readonly modelCache: {
     readonly mode: 'shared' | 'perReplica';
     readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';

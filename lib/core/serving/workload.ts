@@ -63,10 +63,12 @@ export function renderService(r: ServingSpec): KubeObject {
 
 /**
  * The one owner of gpuplane's PDB policy: one pod at a time with two or more replicas, the only pod with one, never
- * minAvailable 0. The pools' drain warnings read `disruptionsAllowed` from here.
+ * minAvailable 0. A service that scales to zero (minReplicas 0) already accepts having no pod: it gets
+ * maxUnavailable 1, so a drain evicts its one pod (requests wait at the router while it restarts) instead of
+ * blocking until the autoscaler happens to scale it to zero. The pools' drain warnings read `disruptionsAllowed`.
  */
 export function disruptionBudgetPolicy(minReplicas: number): { readonly spec: { maxUnavailable: number } | { minAvailable: number }; readonly disruptionsAllowed: number } {
-  return minReplicas >= 2 ? { spec: { maxUnavailable: 1 }, disruptionsAllowed: 1 } : { spec: { minAvailable: 1 }, disruptionsAllowed: 0 };
+  return minReplicas >= 2 || minReplicas === 0 ? { spec: { maxUnavailable: 1 }, disruptionsAllowed: 1 } : { spec: { minAvailable: 1 }, disruptionsAllowed: 0 };
 }
 
 /** A budget that protects: one pod at a time with two or more replicas; the only pod with one. Never minAvailable 0. */

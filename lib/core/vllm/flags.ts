@@ -99,7 +99,7 @@ export interface VllmFlagRule {
 
 const managed = (prop: string, reason = `gpuplane renders it from '${prop}', which also feeds the fit check`): VllmFlagRule => ({ kind: 'managed', prop, reason });
 const refused = (reason: string, prop?: string): VllmFlagRule => ({ kind: 'refused', reason, prop });
-const LORA = refused('LoRA adapters take GPU memory (max_loras x rank buffers) that the fit check does not size yet; an adapter-aware option is planned');
+const LORA = managed('adapters', "gpuplane renders the LoRA flags from 'adapters' and 'lora', which also feed the fit check");
 const SPECULATIVE = refused("a speculative-decoding draft model adds its own weights and KV cache, which the fit check does not size yet");
 const KV_OFFLOAD = refused('KV offloading moves cache to host memory that the pod memory request does not include yet');
 const REQUEST_LOGGING = managed('(request logging is always off)', 'gpuplane keeps request payloads out of the logs in the spelling the pinned version accepts');

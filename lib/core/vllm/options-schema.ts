@@ -4,6 +4,7 @@ import { GPU_INPUT, MODEL_ARCHITECTURE, objectName, PLACEMENT, QUANTIZATION } fr
 import type {
   AutoscalingOptions, CustomModel, IstioOptions, ModelCacheOptions, MonitoringOptions, NetworkPolicyOptions, ResourceOverrides, VllmServiceOptions,
 } from './options';
+import { LORA_ADAPTERS, LORA_OPTIONS } from './lora';
 import { parseVllmVersion } from './version';
 
 /** Characters a served model name may use: it lands in `--served-model-name`, PromQL label matchers and routes. */
@@ -35,10 +36,11 @@ const MODEL_CACHE = obj<ModelCacheOptions>({
 
 const AUTOSCALING = obj<AutoscalingOptions>({
   mode: opt(oneOf(['hpa', 'keda'], "use 'hpa' (with prometheus-adapter) or 'keda'")),
-  minReplicas: opt(posInt('use 2 for production')),
+  minReplicas: opt(num({ integer: true, min: 0, fix: "use 2 for production, or 0 with mode 'keda' to scale to zero" })),
   maxReplicas: opt(posInt('e.g. 8')),
   targetRequestsWaiting: opt(num({ gt: 0, fix: 'use 5' })),
   prometheusServerAddress: opt(url('http://prometheus-operated.monitoring.svc:9090')),
+  cooldownSeconds: opt(posInt('omit it for the larger of 600 and the startup budget')),
 });
 
 const MONITORING = obj<MonitoringOptions>({
@@ -109,4 +111,6 @@ export const VLLM_SERVICE_OPTIONS: Schema<VllmServiceOptions> = obj<VllmServiceO
   networkPolicy: opt(alt({ boolean: off(), object: NETWORK_POLICY })),
   istio: opt(ISTIO),
   labels: opt(labels()),
+  adapters: opt(LORA_ADAPTERS),
+  lora: opt(LORA_OPTIONS),
 });

@@ -4,6 +4,7 @@ import type { GpuPlacement } from '../gpu/placement';
 import type { Toleration } from '../gpu/pool';
 import type { VllmMemoryEstimate } from './estimator';
 import type { ServingSpec } from '../serving/spec';
+import type { LoraAdapter, LoraOptions, ResolvedLora } from './lora';
 import type { VersionTuple } from './version';
 
 /** A model outside the catalog: the repository vLLM loads and its architecture. */
@@ -42,7 +43,11 @@ export interface AutoscalingOptions {
    * @default 'hpa'
    */
   readonly mode?: 'hpa' | 'keda';
-  /** @default 2 - one replica means an outage on every pod failure */
+  /**
+   * 0 scales to zero when idle (mode 'keda' only: the HPA cannot reach zero without the alpha HPAScaleToZero gate);
+   * the first request after idle then waits for the cold start, held by the InferenceGateway's router.
+   * @default 2 - one replica means an outage on every pod failure
+   */
   readonly minReplicas?: number;
   /** @default 8 */
   readonly maxReplicas?: number;
@@ -50,6 +55,12 @@ export interface AutoscalingOptions {
   readonly targetRequestsWaiting?: number;
   /** Prometheus URL KEDA queries. @default 'http://prometheus-operated.monitoring.svc:9090' */
   readonly prometheusServerAddress?: string;
+  /**
+   * KEDA `cooldownPeriod`: seconds without requests before scaling to zero. Must be at least the startup budget: a
+   * shorter one spends more time loading the model than serving it.
+   * @default - the larger of 600 and startupBudgetSeconds
+   */
+  readonly cooldownSeconds?: number;
 }
 
 export interface MonitoringOptions {
@@ -189,6 +200,10 @@ export interface VllmServiceOptions {
   readonly istio?: IstioOptions;
   /** Extra labels on every object. @default {} */
   readonly labels?: Record<string, string>;
+  /** LoRA adapters served next to the base model, each under its own model name. @default - none (no --enable-lora) */
+  readonly adapters?: readonly LoraAdapter[];
+  /** LoRA settings (derived from the adapters unless given). @default - derived from adapters; LoRA off without adapters */
+  readonly lora?: LoraOptions;
 }
 
 /** Options with every default resolved once; the engine-neutral part is the serving layer's ServingSpec. */
@@ -242,6 +257,10 @@ export interface ResolvedVllmService extends ServingSpec {
   readonly istio?: Required<IstioOptions>;
   readonly labels: Record<string, string>;
   readonly memory: VllmMemoryEstimate;
+  /** LoRA, when on. */
+  readonly lora?: ResolvedLora;
+  /** The adapters' model names (the gateway routes them to this service's pool). */
+  readonly adapterNames: readonly string[];
   /** Advice about a configuration that works but is known to hurt; printed at synth, errors in strict mode. */
   readonly warnings: readonly string[];
 }

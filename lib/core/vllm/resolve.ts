@@ -10,6 +10,9 @@ import { parseVllmArgs, TWO_BYTE_DTYPES, VLLM_FLAG_RULES } from './flags';
 import type { AutoscalingOptions, CustomModel, MonitoringOptions, ResolvedVllmService, VllmServiceOptions } from './options';
 import { VLLM_SERVICE_OPTIONS } from './options-schema';
 import { VLLM_ENGINE } from '../serving/engine';
+import { resolveScaleToZero } from '../serving/scale-to-zero';
+import { loraFitProblem, resolveLora } from './lora';
+import { HF_HOME } from './workload';
 import { GPU_MEMORY_UTILIZATION_DEFAULTS, sharedUtilization } from './utilization';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion } from './version';
 
@@ -39,6 +42,7 @@ export const MANAGED_ENV: Readonly<Record<string, string>> = {
   HF_HUB_OFFLINE: "gpuplane sets it from 'downloadModel' (false renders HF_HUB_OFFLINE=1 and closes the hub egress)",
   CUDA_VISIBLE_DEVICES: 'the device plugin chooses the GPUs a pod sees; overriding it points vLLM at GPUs the pod was not given',
   NVIDIA_VISIBLE_DEVICES: 'the device plugin chooses the GPUs a pod sees; overriding it points vLLM at GPUs the pod was not given',
+  VLLM_ALLOW_RUNTIME_LORA_UPDATING: "gpuplane sets it from 'lora.runtimeLoading', which also warns about what it opens",
 };
 
 const GIB = 2 ** 30;
@@ -228,6 +232,7 @@ function resolveScaling(o: VllmServiceOptions, p: ProblemCollector): Part<'repli
       maxReplicas: a.maxReplicas ?? 8,
       targetRequestsWaiting: a.targetRequestsWaiting ?? 5,
       prometheusServerAddress: a.prometheusServerAddress ?? 'http://prometheus-operated.monitoring.svc:9090',
+      cooldownSeconds: a.cooldownSeconds ?? 600, // derived from the startup budget in resolveScaleToZero
     };
     p.check(autoscaling.maxReplicas >= autoscaling.minReplicas, {
       field: 'autoscaling.maxReplicas', message: `must be an integer at least minReplicas (${autoscaling.minReplicas})`, value: autoscaling.maxReplicas, fix: `raise it to ${autoscaling.minReplicas} or more, or lower minReplicas`,
@@ -372,6 +377,14 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   const surroundings = resolveSurroundings(o, p, warnings);
   const namespace = o.namespace ?? 'default';
   const tp = shape.tensorParallelSize;
+  const autoscaling = resolveScaleToZero({
+    subject: `VllmService '${o.name}'`, given: o.autoscaling || undefined, autoscaling: scaling.autoscaling, startupBudgetSeconds: startup.startupBudgetSeconds,
+    estimatedLoadSeconds: startup.estimatedLoadSeconds, weightsGiB: weightsTotal, downloadModel: startup.downloadModel,
+  }, p, warnings) as ResolvedVllmService['autoscaling'];
+  const servedModelName = o.servedModelName ?? shape.model?.huggingFaceId ?? '';
+  const lora = resolveLora(o.adapters, o.lora, {
+    servedModelName, cacheMount: HF_HOME, egress: startup.downloadModel || !surroundings.networkPolicy.enabled,
+  }, p, warnings, `VllmService '${o.name}'`);
 
   const hfTokenSecret = o.hfTokenSecret === false ? undefined : { name: o.hfTokenSecret?.name ?? 'hf-token', key: o.hfTokenSecret?.key ?? 'token' };
   const terminationGracePeriodSeconds = o.terminationGracePeriodSeconds ?? 60;
@@ -399,7 +412,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   for (const key of Object.keys(o.labels ?? {})) {
     p.check(!MANAGED_LABELS.includes(key), { field: `labels[${JSON.stringify(key)}]`, message: 'is a label gpuplane sets on every object (selectors and the monitoring rely on it)', value: o.labels![key], fix: 'use a label key of your own, e.g. "example.com/team"' });
   }
-  if (scaling.minReplicas < 2) {
+  if (scaling.minReplicas === 1) {
     warnings.push(
       `VllmService '${o.name}' runs ${scaling.autoscaling ? 'at least ' : ''}one replica: every pod failure, node drain or rollout is an outage, and its PodDisruptionBudget (minAvailable 1) blocks node drains until you scale it up. Run 2 or more for production.`,
     );
@@ -419,6 +432,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     model, gpu, tensorParallelSize: tp, gpuMemoryUtilization: util, maxModelLen: engine.maxModelLen, maxNumSeqs: engine.maxNumSeqs,
     maxNumBatchedTokens: engine.maxNumBatchedTokens, blockSize: engine.blockSize,
     kvCacheDtype: engine.kvCacheDtype, quantization: engine.quantization, vllmVersion: versionString, enforceEager: engine.enforceEager,
+    lora: lora ? { maxLoras: lora.maxLoras, maxLoraRank: lora.maxLoraRank } : undefined,
   });
   for (const w of memory.warnings) warnings.push(`VllmService '${o.name}': ${w}`);
   if (!memory.fits) {
@@ -426,16 +440,19 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     for (const sentence of memory.problems) {
       p.add({ field: 'model', message: `does not fit: ${sentence}`, value: `${model.id} on ${gpu.id}${share}, tensorParallelSize ${tp}, maxModelLen ${engine.maxModelLen}` });
     }
+    const loraProblem = loraFitProblem(lora, memory.breakdown.loraGiB, memory.availableKvGiB);
+    if (loraProblem) p.add(loraProblem);
     p.throwIfAny(subject);
   }
 
   return {
     name: o.name, namespace, createNamespace: o.createNamespace ?? false, namespaceGpuQuota: o.namespaceGpuQuota,
-    model, servedModelName: o.servedModelName ?? model.huggingFaceId, gpu,
+    model, servedModelName, gpu,
     gpusPerNode: shape.gpusPerNode, placement: shape.placement, gpuResourceName: shape.gpuResourceName, nodeSelector: shape.nodeSelector,
     tolerations: shape.tolerations, sharedGpu: shape.sharedGpu, tensorParallelSize: tp, gpuMemoryUtilization: util,
     ...engine,
-    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod: tp, ...startup, modelCache, ...scaling,
+    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod: tp, ...startup, modelCache, ...scaling, autoscaling,
+    maxRequestsPerPod: engine.maxNumSeqs, lora, adapterNames: lora?.adapters.map((a) => a.name) ?? [],
     spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
     ...surroundings, labels: o.labels ?? {}, memory, warnings,
   };

@@ -5,6 +5,7 @@ import { cacheVolume, rolloutStrategy } from '../serving/workload';
 import { VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
 import { requestLoggingOffFlag, versionAtLeast, VLLM_MILESTONES } from './version';
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
+import { loraArgs, loraEnv, loraInitContainers, loraMounts, loraVolumes } from './lora';
 
 /** Where vLLM (through huggingface_hub) caches downloads; the cache volume is mounted here and HF_HOME points at it. */
 export const HF_HOME = '/root/.cache/huggingface';
@@ -31,6 +32,7 @@ export function vllmArgs(r: ResolvedVllmService): string[] {
   if (r.quantization === 'awq' || r.quantization === 'gptq' || r.quantization === 'fp8') args.push('--quantization', r.quantization);
   if (r.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8');
   if (r.enforceEager) args.push('--enforce-eager');
+  args.push(...loraArgs(r.lora));
   args.push(requestLoggingOffFlag(r.version));
   // Drain in-flight requests within the grace period: preStop 15 s, then this, then 5 s of margin before SIGKILL
   // (KServe's rule: grace - preStop - min(5, grace)).
@@ -60,6 +62,7 @@ function env(r: ResolvedVllmService): Record<string, unknown>[] {
     out.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.hfTokenSecret.name, key: r.hfTokenSecret.key } } });
   }
   if (!r.downloadModel) out.push({ name: 'HF_HUB_OFFLINE', value: '1' });
+  out.push(...loraEnv(r.lora));
   for (const key of Object.keys(r.env).sort()) out.push({ name: key, value: r.env[key] });
   return out;
 }
@@ -82,8 +85,10 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
   const readiness = r.istio?.mode === 'tuned'
     ? { exec: { command: warmupReadinessCommand(r) }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 60 }
     : { ...httpHealth, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 };
-  const volumes: Record<string, unknown>[] = [cacheVolume(r)];
-  const mounts: Record<string, unknown>[] = [{ name: 'model-cache', mountPath: HF_HOME }];
+  const volumes: Record<string, unknown>[] = [cacheVolume(r), ...loraVolumes(r.lora)];
+  const mounts: Record<string, unknown>[] = [{ name: 'model-cache', mountPath: HF_HOME }, ...loraMounts(r.lora)];
+  const hfEnv = [{ name: 'HF_HOME', value: HF_HOME }, ...(r.hfTokenSecret ? [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.hfTokenSecret.name, key: r.hfTokenSecret.key } } }] : [])];
+  const initContainers = loraInitContainers(r.lora, { vllmImage: r.image, cacheVolume: 'model-cache', cacheMount: HF_HOME, hfEnv });
   if (r.shmSize) {
     volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: r.shmSize } });
     mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
@@ -121,6 +126,7 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
           tolerations: r.tolerations,
           affinity,
           topologySpreadConstraints: spread,
+          initContainers: initContainers.length > 0 ? initContainers : undefined,
           containers: [
             {
               name: VLLM_CONTAINER,

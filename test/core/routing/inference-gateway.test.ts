@@ -173,7 +173,7 @@ describe('InferenceGateway (core)', () => {
     test('a canary that serves another model name, in another namespace', () => {
       const other = renderVllmService({ name: 'other', namespace: 'elsewhere', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama-next' });
       const e = refusal({ ...base, models: [{ backends: [{ service: llama.resolved }, { service: other.resolved }] }] });
-      expect(e.message).toContain("must serve the model name the route matches ('meta-llama/Llama-3.1-8B-Instruct'): vLLM answers 404 to any other (got \"other serves 'llama-next'\"");
+      expect(e.message).toContain("must serve the model name the route matches ('meta-llama/Llama-3.1-8B-Instruct'), as its served model or one of its LoRA adapters: vLLM answers 404 to any other (got \"other serves 'llama-next'\"");
       expect(e.message).toContain("must be in the model's namespace");
     });
 

@@ -89,7 +89,7 @@ describe('extraArgs go through the vLLM flag model', () => {
     [['--pipeline-parallel-size', '2'], "must not pass --pipeline-parallel-size: pipeline parallelism multiplies the GPUs each pod needs (TP x PP)", "use 'tensorParallelSize'"],
     [['-pp', '2'], 'must not pass --pipeline-parallel-size', "use 'tensorParallelSize'"],
     [['--data-parallel-size=2'], 'must not pass --data-parallel-size', "use 'replicas'"],
-    [['--enable-lora', '--max-loras', '4'], 'must not pass --enable-lora: LoRA adapters take GPU memory', 'remove it'],
+    [['--enable-lora', '--max-loras', '4'], "must not repeat --enable-lora, which gpuplane renders from 'adapters'", "set 'adapters' instead"],
     [['--speculative-config', '{"method":"ngram"}'], 'must not pass --speculative-config: a speculative-decoding draft model', 'remove it'],
     [['--cpu-offload-gb', '8'], 'must not pass --cpu-offload-gb', 'remove it'],
     [['--kv-offloading-size', '64'], 'must not pass --kv-offloading-size: KV offloading moves cache to host memory', 'remove it'],

@@ -13,7 +13,7 @@ describe('resolveVllmService defaults', () => {
     ['maxNumSeqs', r.maxNumSeqs, 256],
     ['tensorParallelSize', r.tensorParallelSize, 1],
     ['image', r.image, 'vllm/vllm-openai:v0.26.0'],
-    ['autoscaling', r.autoscaling, { mode: 'hpa', minReplicas: 2, maxReplicas: 8, targetRequestsWaiting: 5, prometheusServerAddress: 'http://prometheus-operated.monitoring.svc:9090' }],
+    ['autoscaling', r.autoscaling, { mode: 'hpa', minReplicas: 2, maxReplicas: 8, targetRequestsWaiting: 5, prometheusServerAddress: 'http://prometheus-operated.monitoring.svc:9090', cooldownSeconds: 600 }],
     ['model cache (more than one replica)', r.modelCache.mode, 'perReplica'],
     ['model cache size (twice the 15 GiB of weights)', r.modelCache.size, '30Gi'],
     ['memory request (8B: 24Gi)', r.memoryRequest, '24Gi'],
