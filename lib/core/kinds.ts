@@ -64,6 +64,8 @@ export const KINDS: readonly KindInfo[] = [
   { apiVersion: 'inference.networking.k8s.io/v1', kind: 'InferencePool', schema: json('./validate/schemas/gateway', 'INFERENCE_POOL_SCHEMA') },
   { apiVersion: 'llm-d.ai/v1alpha2', kind: 'InferenceObjective', schema: json('./validate/schemas/gateway', 'INFERENCE_OBJECTIVE_SCHEMA') },
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', schema: json('./validate/schemas/gateway', 'HTTPROUTE_SCHEMA') },
+  // Dynamic Resource Allocation (Kubernetes 1.34 GA): kubernetes-models 4.5 has no resource.k8s.io (see the schema's note).
+  { apiVersion: 'resource.k8s.io/v1', kind: 'ResourceClaimTemplate', schema: json('./validate/schemas/resource', 'RESOURCE_CLAIM_TEMPLATE_SCHEMA'), pulumi: ['resource', 'v1', 'ResourceClaimTemplate'] },
   // A group of pods per replica: the leader's template and the workers' (leaderworkerset.x-k8s.io/v1, LWS v0.10).
   {
     apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', workload: false,

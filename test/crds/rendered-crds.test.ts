@@ -17,7 +17,7 @@ import { crdFor, validateAgainstCrd } from '../helpers/crd-schema';
  * schema, defaults, pruning). Built-in kinds are checked by kubernetes-models elsewhere.
  */
 
-const BUILT_IN = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io)\/v\d+\w*)$/;
+const BUILT_IN = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io|resource\.k8s\.io)\/v\d+\w*)$/;
 const isCustom = (o: KubeObject) => !BUILT_IN.test(o.apiVersion);
 
 /** The examples as `cdk8s synth` writes them (dist/*.k8s.yaml), read back. */

@@ -6,6 +6,7 @@ import { renderIstio, renderNetworkPolicy } from '../serving/network';
 import { renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderService } from '../serving/workload';
 import { ResolvedVllmService, resolveVllmService, VllmServiceOptions } from './options';
 import { renderDeployment } from './workload';
+import { renderDraClaimTemplates } from './dra';
 
 export interface VllmServiceRender {
   /** Options with every default resolved. */
@@ -23,6 +24,7 @@ export function renderVllmService(options: VllmServiceOptions): VllmServiceRende
   const objects = [
     ...renderNamespace(r),
     ...renderModelCacheClaim(r),
+    ...renderDraClaimTemplates(r),
     renderDeployment(r),
     renderService(r),
     renderDisruptionBudget(r),

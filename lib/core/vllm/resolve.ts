@@ -12,6 +12,7 @@ import { VLLM_SERVICE_OPTIONS } from './options-schema';
 import { VLLM_ENGINE } from '../serving/engine';
 import { GPU_MEMORY_UTILIZATION_DEFAULTS, sharedUtilization } from './utilization';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion } from './version';
+import { checkDraOptions } from './dra';
 
 /** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
 export function imagePinProblem(image: string): Problem | undefined {
@@ -379,6 +380,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     field: 'terminationGracePeriodSeconds', message: 'must leave vLLM time to drain after the 15 s preStop sleep and a 5 s margin (at least 10 s of --shutdown-timeout); streams are cut otherwise', value: terminationGracePeriodSeconds,
     allowed: '>= 30', fix: 'use 60 (40 s of drain)',
   });
+  checkDraOptions(o, p);
   if (o.createNamespace !== true && o.namespaceGpuQuota !== undefined) {
     p.add({ field: 'namespaceGpuQuota', message: 'only applies with createNamespace: true (gpuplane does not own an existing namespace)', value: o.namespaceGpuQuota, fix: 'set createNamespace: true or drop the quota' });
   }
