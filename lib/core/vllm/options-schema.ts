@@ -5,6 +5,7 @@ import type {
   AutoscalingOptions, CustomModel, IstioOptions, ModelCacheOptions, MonitoringOptions, NetworkPolicyOptions, ResourceOverrides, VllmServiceOptions,
 } from './options';
 import { parseVllmVersion } from './version';
+import { KUEUE_QUEUE } from '../kueue/service';
 
 /** Characters a served model name may use: it lands in `--served-model-name`, PromQL label matchers and routes. */
 const SERVED_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
@@ -109,4 +110,5 @@ export const VLLM_SERVICE_OPTIONS: Schema<VllmServiceOptions> = obj<VllmServiceO
   networkPolicy: opt(alt({ boolean: off(), object: NETWORK_POLICY })),
   istio: opt(ISTIO),
   labels: opt(labels()),
+  queue: opt(KUEUE_QUEUE),
 });

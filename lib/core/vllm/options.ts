@@ -5,6 +5,7 @@ import type { Toleration } from '../gpu/pool';
 import type { VllmMemoryEstimate } from './estimator';
 import type { ServingSpec } from '../serving/spec';
 import type { VersionTuple } from './version';
+import type { KueueLocalQueue } from '../kueue/queues';
 
 /** A model outside the catalog: the repository vLLM loads and its architecture. */
 export interface CustomModel {
@@ -189,6 +190,12 @@ export interface VllmServiceOptions {
   readonly istio?: IstioOptions;
   /** Extra labels on every object. @default {} */
   readonly labels?: Record<string, string>;
+  /**
+   * A Kueue LocalQueue (`renderKueueQueues(...).localQueue(name)`): the Deployment gets the `kueue.x-k8s.io/queue-name`
+   * label, Kueue admits each pod against the ClusterQueue's GPU quota, and a service the quota can never admit is refused.
+   * @default - not queued: pods are scheduled as soon as GPUs are free
+   */
+  readonly queue?: KueueLocalQueue;
 }
 
 /** Options with every default resolved once; the engine-neutral part is the serving layer's ServingSpec. */
@@ -244,6 +251,7 @@ export interface ResolvedVllmService extends ServingSpec {
   readonly memory: VllmMemoryEstimate;
   /** Advice about a configuration that works but is known to hurt; printed at synth, errors in strict mode. */
   readonly warnings: readonly string[];
+  readonly queue?: KueueLocalQueue;
 }
 
 

@@ -13,6 +13,7 @@ import { VLLM_ENGINE } from '../serving/engine';
 import { GPU_MEMORY_UTILIZATION_DEFAULTS, sharedUtilization } from './utilization';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion } from './version';
 import { checkDraOptions } from './dra';
+import { checkQueueFit } from '../kueue/service';
 
 /** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
 export function imagePinProblem(image: string): Problem | undefined {
@@ -381,6 +382,12 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     allowed: '>= 30', fix: 'use 60 (40 s of drain)',
   });
   checkDraOptions(o, p);
+  if (o.queue && shape.gpu) {
+    warnings.push(...checkQueueFit(o.queue, {
+      name: o.name, namespace: o.namespace ?? 'default', gpuId: shape.gpu.id, gpuResourceName: shape.gpuResourceName, dra: shape.placement?.dra !== undefined,
+      gpusPerPod: shape.tensorParallelSize, cpuRequest: resources.cpuRequest, memoryRequest: resources.memoryRequest, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxPossibleReplicas,
+    }, p));
+  }
   if (o.createNamespace !== true && o.namespaceGpuQuota !== undefined) {
     p.add({ field: 'namespaceGpuQuota', message: 'only applies with createNamespace: true (gpuplane does not own an existing namespace)', value: o.namespaceGpuQuota, fix: 'set createNamespace: true or drop the quota' });
   }
@@ -439,7 +446,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     ...engine,
     vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod: tp, ...startup, modelCache, ...scaling,
     spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
-    ...surroundings, labels: o.labels ?? {}, memory, warnings,
+    ...surroundings, labels: o.labels ?? {}, memory, warnings, queue: o.queue,
   };
 }
 
