@@ -34,6 +34,7 @@ const PROGRAMS: Record<string, string> = {
   // Type-checked only: constructing the pack serves it to a Pulumi engine that is not there.
   'pulumi-policy-pack': block('gpuplanePolicyPack('),
   gateway: CHART_PRELUDE + block('new InferenceGateway('),
+  'dra-kueue': CHART_PRELUDE + block('draGpuClaim({'),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');
@@ -106,6 +107,10 @@ describe('README examples', () => {
     expect(stderr).toContain('Deployment/ml/vllm container vllm: image "vllm/vllm-openai:latest" is not pinned');
     expect(stderr).toContain('Deployment/ml/vllm container vllm: no --max-model-len');
     expect(stderr).toContain('Deployment/ml/vllm: maxSurge "25%" needs 1 free GPU(s)');
+  });
+
+  test('the DRA and Kueue example constructs without errors', () => {
+    expect(() => run('dra-kueue', mkdtempSync(join(tmpdir(), 'gpuplane-readme-')))).not.toThrow();
   });
 
   test('the GPU pool and etcd examples construct without errors', () => {

@@ -69,8 +69,6 @@ export interface NvidiaDraDriverOptions {
    *   '/home/kubernetes/bin/nvidia' on GKE
    */
   readonly nvidiaDriverRoot?: string;
-  /** @default 'dra-driver-nvidia-gpu' - the namespace the driver's docs install into (the chart refuses 'default') */
-  readonly namespace?: string;
   /** Chart version. @default '0.4.1' */
   readonly chartVersion?: string;
   /** Driver image, pinned. @default - the chart's: registry.k8s.io/dra-driver-nvidia/dra-driver-nvidia-gpu:v<chart version> */
@@ -92,7 +90,6 @@ export const NVIDIA_DRA_DRIVER_OPTIONS: Schema<NvidiaDraDriverOptions> = obj<Nvi
   computeDomains: opt(bool()),
   featureGates: opt(record(bool(), oneOf(Object.keys(NVIDIA_DRA_FEATURE_GATES) as [string, ...string[]], 'use a gate of the driver (featuregates.go)'))),
   nvidiaDriverRoot: opt(absolutePath('/run/nvidia/driver')),
-  namespace: opt(str({ test: (s) => (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s) ? undefined : 'must be a DNS-1123 label'), fix: "use 'dra-driver-nvidia-gpu'" })),
   chartVersion: opt(str({ test: (s) => (/^\d+\.\d+\.\d+$/.test(s) ? undefined : 'must be a pinned chart version without a v (the chart uses strict semver)'), fix: `use '${NVIDIA_DRA_CHART.version}'` })),
   image: opt(imageReference('e.g. "registry.k8s.io/dra-driver-nvidia/dra-driver-nvidia-gpu:v0.4.1"')),
 });
@@ -103,10 +100,11 @@ export function defaultDraFeatureGates(): Record<string, boolean> {
 }
 
 /**
- * Resolves the driver options into the chart values. `driverRoot` is where the GPU Operator's stack puts the driver.
- * Problems go to `p` under `draDriver.*`.
+ * Resolves the driver options into the chart values. `driverRoot` is where the GPU Operator's stack puts the driver;
+ * `namespace` is the operator's, which already enforces the privileged Pod Security level the driver's kubelet plugin
+ * needs (the chart itself refuses only 'default'). Problems go to `p` under `draDriver.*`.
  */
-export function resolveNvidiaDraDriver(o: NvidiaDraDriverOptions, driverRoot: string, p: ProblemCollector): ResolvedNvidiaDraDriver {
+export function resolveNvidiaDraDriver(o: NvidiaDraDriverOptions, driverRoot: string, namespace: string, p: ProblemCollector): ResolvedNvidiaDraDriver {
   const gpus = o.gpus ?? true;
   const computeDomains = o.computeDomains ?? false;
   const featureGates = { ...defaultDraFeatureGates(), ...(o.featureGates ?? {}) };
@@ -120,8 +118,6 @@ export function resolveNvidiaDraDriver(o: NvidiaDraDriverOptions, driverRoot: st
     });
   }
   p.check(gpus || computeDomains, { field: 'draDriver', message: 'hands out nothing with gpus and computeDomains both off', value: o, fix: 'drop draDriver, or leave gpus on' });
-  const namespace = o.namespace ?? 'dra-driver-nvidia-gpu';
-  p.check(namespace !== 'default', { field: 'draDriver.namespace', message: "must not be 'default': the chart refuses it (templates/validation.yaml)", value: namespace, fix: "use 'dra-driver-nvidia-gpu'" });
   const chartVersion = o.chartVersion ?? NVIDIA_DRA_CHART.version;
   const set = Object.fromEntries(Object.entries(o.featureGates ?? {}).sort(([a], [b]) => a.localeCompare(b)));
   if (o.image !== undefined) {
@@ -160,12 +156,12 @@ export function draDriverRootFor(platform: string, operatorInstallsDriver: boole
  */
 export function draDriverInStack(
   o: NvidiaDraDriverOptions | undefined,
-  stack: { platform: string; driverEnabled: boolean; delivery: string; pools: readonly { readonly name: string; readonly kind: string }[]; fluxNamespace: string; interval: string; labels: Record<string, string> },
+  stack: { namespace: string; platform: string; driverEnabled: boolean; delivery: string; pools: readonly { readonly name: string; readonly kind: string }[]; fluxNamespace: string; interval: string; labels: Record<string, string> },
   values: Record<string, unknown>,
   p: ProblemCollector,
 ): { draDriver?: ResolvedNvidiaDraDriver; objects: Record<string, unknown>[]; helmRelease?: { name: string; chart: string; version: string; repository: string; namespace: string; values: Record<string, unknown> } } {
   if (o === undefined) return { objects: [] };
-  const draDriver = resolveNvidiaDraDriver(o, draDriverRootFor(stack.platform, stack.driverEnabled), p);
+  const draDriver = resolveNvidiaDraDriver(o, draDriverRootFor(stack.platform, stack.driverEnabled), stack.namespace, p);
   if (draDriver.gpus) {
     for (const pool of stack.pools) {
       p.add({
@@ -181,10 +177,7 @@ export function draDriverInStack(
     fix: "use delivery 'flux' or 'none' (then install the chart with helmRelease values), or install the driver with your own Argo CD Application",
   });
   const helmRelease = { name: NVIDIA_DRA_CHART.name, chart: NVIDIA_DRA_CHART.name, version: draDriver.chartVersion, repository: NVIDIA_DRA_CHART.repository, namespace: draDriver.namespace, values: draDriver.values };
-  // The kubelet plugin runs privileged: its namespace enforces the privileged Pod Security level, as the operator's does.
-  const objects: Record<string, unknown>[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: draDriver.namespace, labels: { ...stack.labels, 'pod-security.kubernetes.io/enforce': 'privileged' } } },
-  ];
+  const objects: Record<string, unknown>[] = [];
   if (stack.delivery === 'flux') {
     objects.push(
       { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'dra-driver-nvidia', namespace: stack.fluxNamespace, labels: stack.labels }, spec: { type: 'oci', url: NVIDIA_DRA_CHART.repository, interval: stack.interval } },

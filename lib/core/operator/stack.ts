@@ -192,7 +192,7 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
       spec: { groups: [{ name: 'gpuplane.gpu-health', rules: gpuHealthRules({ operatorNamespace: namespace, temperatureCelsius: o.monitoring?.temperatureCelsius, idleUtilizationPercent: o.monitoring?.idleUtilizationPercent, singleBitEccPerDay: o.monitoring?.singleBitEccPerDay, retiredPages: o.monitoring?.retiredPages }) }] },
     });
   }
-  const dra = draDriverInStack(o.draDriver, { platform, driverEnabled, delivery, pools, fluxNamespace: o.flux?.namespace ?? 'flux-system', interval: o.flux?.interval ?? '1h', labels }, values, p);
+  const dra = draDriverInStack(o.draDriver, { namespace, platform, driverEnabled, delivery, pools, fluxNamespace: o.flux?.namespace ?? 'flux-system', interval: o.flux?.interval ?? '1h', labels }, values, p);
   p.throwIfAny(subject);
   objects.push(...deliveryObjects(o, delivery, namespace, chartVersion, values, labels), ...(dra.objects as KubeObject[]));
   const canonical = objects.map((x) => canonicalize(x));

@@ -8,7 +8,7 @@ describe('GpuOperatorStack draDriver (dra-driver-nvidia-gpu 0.4.1)', () => {
   test('renders the chart values, switches the device plugin off, and delivers the OCI chart through Flux', () => {
     const r = renderGpuOperatorStack({ draDriver: {} });
     expect(r.draHelmRelease).toEqual({
-      name: 'dra-driver-nvidia-gpu', chart: 'dra-driver-nvidia-gpu', version: '0.4.1', repository: 'oci://registry.k8s.io/dra-driver-nvidia/charts', namespace: 'dra-driver-nvidia-gpu',
+      name: 'dra-driver-nvidia-gpu', chart: 'dra-driver-nvidia-gpu', version: '0.4.1', repository: 'oci://registry.k8s.io/dra-driver-nvidia/charts', namespace: 'gpu-operator',
       values: { gpuResourcesEnabledOverride: true, nvidiaDriverRoot: '/run/nvidia/driver', resources: { computeDomains: { enabled: false }, gpus: { enabled: true } } },
     });
     expect((r.values.devicePlugin as any).enabled).toBe(false);
@@ -17,7 +17,8 @@ describe('GpuOperatorStack draDriver (dra-driver-nvidia-gpu 0.4.1)', () => {
     const release = r.objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'dra-driver-nvidia-gpu') as any;
     expect(release.spec.values).toEqual(r.draHelmRelease!.values);
     expect(release.spec.dependsOn).toEqual([{ name: 'gpu-operator', namespace: 'flux-system' }]);
-    expect(r.objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'dra-driver-nvidia-gpu')!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    // The driver shares the operator's namespace, which enforces the privileged level its kubelet plugin needs.
+    expect(r.objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels!['pod-security.kubernetes.io/enforce']])).toEqual([['gpu-operator', 'privileged']]);
     expect(r.draDriver!.featureGates.DynamicMIG).toBe(false);
   });
 
@@ -46,9 +47,8 @@ describe('GpuOperatorStack draDriver (dra-driver-nvidia-gpu 0.4.1)', () => {
     expect(problemsOf(() => renderGpuOperatorStack({ draDriver: { featureGates: { DeviceMetadata: true } } }))).toContain("'draDriver.featureGates.DeviceMetadata' requires PassthroughSupport");
   });
 
-  test('fails on an unknown gate, the default namespace, Argo CD delivery, or a digest image', () => {
+  test('fails on an unknown gate, Argo CD delivery, or a digest image', () => {
     expect(problemsOf(() => renderGpuOperatorStack({ draDriver: { featureGates: { DynamicMig: true } } }))).toContain("did you mean 'DynamicMIG'?");
-    expect(problemsOf(() => renderGpuOperatorStack({ draDriver: { namespace: 'default' } }))).toContain("'draDriver.namespace' must not be 'default': the chart refuses it");
     expect(problemsOf(() => renderGpuOperatorStack({ delivery: 'argocd', draDriver: {} }))).toContain("'draDriver' cannot be delivered through Argo CD by gpuplane");
     expect(problemsOf(() => renderGpuOperatorStack({ draDriver: { image: 'registry.k8s.io/dra-driver-nvidia/dra-driver-nvidia-gpu@sha256:0000000000000000000000000000000000000000000000000000000000000000' } }))).toContain("'draDriver.image' must name a tag");
   });
