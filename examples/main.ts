@@ -1,7 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, InferenceGateway, VllmDashboard, VllmService } from '../lib';
+import { draGpuClaim, ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../lib';
+import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from './dra-kueue';
 import { EXAMPLE_ETCD } from './etcd';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from './gateway';
 import { EXAMPLE_FLEET_SERVICES, EXAMPLE_FLEETS } from './fleet';
@@ -47,6 +48,14 @@ export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): A
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
     new ExternalEtcdCluster(chart, 'Etcd', options);
   }
+  // GPUs through DRA: the operator with the NVIDIA DRA driver, and a service whose claim is checked against its gates.
+  const draChart = new Chart(app, EXAMPLE_DRA_CHART, { disableResourceNameHashes: true });
+  const draOperator = new GpuOperatorStack(draChart, 'Operator', { ...EXAMPLE_DRA_OPERATOR, pools: [] });
+  new VllmService(draChart, 'Service', { ...EXAMPLE_DRA_SERVICE, placement: draGpuClaim({ ...EXAMPLE_DRA_CLAIM, driver: draOperator.render }) });
+  // A Kueue-admitted service: its queues and the service that names the LocalQueue.
+  const kueueChart = new Chart(app, EXAMPLE_KUEUE_CHART, { disableResourceNameHashes: true });
+  const queues = new KueueQueues(kueueChart, 'Queues', EXAMPLE_KUEUE_QUEUES);
+  new VllmService(kueueChart, 'Service', { ...EXAMPLE_KUEUE_SERVICE, queue: queues.localQueue('inference') });
   return app;
 }
 

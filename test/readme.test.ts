@@ -35,6 +35,7 @@ const PROGRAMS: Record<string, string> = {
   'pulumi-policy-pack': block('gpuplanePolicyPack('),
   gateway: CHART_PRELUDE + block("new InferenceGateway(chart, 'Chat'"),
   'lora-and-scale-to-zero': CHART_PRELUDE + block("new VllmService(chart, 'Mistral'"),
+  'dra-kueue': CHART_PRELUDE + block('draGpuClaim({'),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');
@@ -112,6 +113,10 @@ describe('README examples', () => {
   test('the LoRA and scale-to-zero example constructs (adapters fit, the gateway accepts the adapter route)', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
     expect(() => run('lora-and-scale-to-zero', cwd)).not.toThrow();
+  });
+
+  test('the DRA and Kueue example constructs without errors', () => {
+    expect(() => run('dra-kueue', mkdtempSync(join(tmpdir(), 'gpuplane-readme-')))).not.toThrow();
   });
 
   test('the GPU pool and etcd examples construct without errors', () => {

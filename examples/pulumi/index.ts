@@ -1,4 +1,5 @@
-import { ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, InferenceGateway, VllmDashboard, VllmService } from '../../lib/pulumi';
+import { draGpuClaim, ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../../lib/pulumi';
+import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from '../dra-kueue';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from '../gateway';
 import { EXAMPLE_ETCD } from '../etcd';
 import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
@@ -43,3 +44,12 @@ export const gateway = new InferenceGateway(EXAMPLE_GATEWAY_CHART, exampleGatewa
 export const dashboards = Object.fromEntries(
   Object.entries(gatewayServices).map(([key, service]) => [key, new VllmDashboard(`${EXAMPLE_GATEWAY_CHART}-${service.resolved.name}-dashboard`, { service })]),
 );
+
+/** GPUs through DRA: the operator with the NVIDIA DRA driver (a second Helm release), and a service on a claim. */
+const { delivery: _draDelivery, ...draOperatorArgs } = EXAMPLE_DRA_OPERATOR; // eslint-disable-line @typescript-eslint/no-unused-vars
+export const draOperator = new GpuOperatorStack(`${EXAMPLE_DRA_CHART}-operator`, draOperatorArgs);
+export const draService = new VllmService(EXAMPLE_DRA_CHART, { ...EXAMPLE_DRA_SERVICE, placement: draGpuClaim({ ...EXAMPLE_DRA_CLAIM, driver: draOperator.render }) });
+
+/** A Kueue-admitted service: the queues, then the service on the LocalQueue. */
+export const kueueQueues = new KueueQueues(`${EXAMPLE_KUEUE_CHART}-queues`, EXAMPLE_KUEUE_QUEUES);
+export const kueueService = new VllmService(EXAMPLE_KUEUE_CHART, { ...EXAMPLE_KUEUE_SERVICE, queue: kueueQueues.localQueue('inference') });

@@ -64,6 +64,12 @@ export const KINDS: readonly KindInfo[] = [
   { apiVersion: 'inference.networking.k8s.io/v1', kind: 'InferencePool', schema: json('./validate/schemas/gateway', 'INFERENCE_POOL_SCHEMA') },
   { apiVersion: 'llm-d.ai/v1alpha2', kind: 'InferenceObjective', schema: json('./validate/schemas/gateway', 'INFERENCE_OBJECTIVE_SCHEMA') },
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', schema: json('./validate/schemas/gateway', 'HTTPROUTE_SCHEMA') },
+  // Dynamic Resource Allocation (Kubernetes 1.34 GA): kubernetes-models 4.5 has no resource.k8s.io (see the schema's note).
+  { apiVersion: 'resource.k8s.io/v1', kind: 'ResourceClaimTemplate', schema: json('./validate/schemas/resource', 'RESOURCE_CLAIM_TEMPLATE_SCHEMA'), pulumi: ['resource', 'v1', 'ResourceClaimTemplate'] },
+  // Kueue v0.19 (the CRDs' storage version v1beta2): GPU quota per flavor, queues workloads name by label.
+  { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ResourceFlavor', schema: json('./validate/schemas/kueue', 'KUEUE_RESOURCE_FLAVOR_SCHEMA') },
+  { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ClusterQueue', schema: json('./validate/schemas/kueue', 'KUEUE_CLUSTER_QUEUE_SCHEMA') },
+  { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', schema: json('./validate/schemas/kueue', 'KUEUE_LOCAL_QUEUE_SCHEMA') },
   // A group of pods per replica: the leader's template and the workers' (leaderworkerset.x-k8s.io/v1, LWS v0.10).
   {
     apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', workload: false,

@@ -14,6 +14,8 @@ export class GpuOperatorStack extends pulumi.ComponentResource {
   public readonly render: GpuOperatorRender;
   public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
   public readonly release: k8s.helm.v3.Release;
+  /** The NVIDIA DRA driver's chart (OCI), when draDriver is set. */
+  public readonly draRelease?: k8s.helm.v3.Release;
 
   constructor(name: string, args: GpuOperatorStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const { strict, ...options } = args;
@@ -29,6 +31,15 @@ export class GpuOperatorStack extends pulumi.ComponentResource {
       { name: h.name, chart: h.chart, version: h.version, namespace: h.namespace, repositoryOpts: { repo: h.repository }, values: h.values, createNamespace: false },
       { parent: this, dependsOn: Object.values(this.resources) },
     );
+    const d = render.draHelmRelease;
+    if (d) {
+      // An OCI chart is named by its full reference; Helm resolves it without a repository.
+      this.draRelease = new k8s.helm.v3.Release(
+        `${name}-dra-driver`,
+        { name: d.name, chart: `${d.repository}/${d.chart}`, version: d.version, namespace: d.namespace, values: d.values, createNamespace: false },
+        { parent: this, dependsOn: [this.release, ...Object.values(this.resources)] },
+      );
+    }
     this.registerOutputs({ namespace: render.namespace, chartVersion: render.chartVersion });
   }
 }

@@ -17,7 +17,7 @@ import { crdFor, validateAgainstCrd } from '../helpers/crd-schema';
  * schema, defaults, pruning). Built-in kinds are checked by kubernetes-models elsewhere.
  */
 
-const BUILT_IN = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io)\/v\d+\w*)$/;
+const BUILT_IN = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io|resource\.k8s\.io)\/v\d+\w*)$/;
 const isCustom = (o: KubeObject) => !BUILT_IN.test(o.apiVersion);
 
 /** The examples as `cdk8s synth` writes them (dist/*.k8s.yaml), read back. */
@@ -40,6 +40,8 @@ function fixtures(): [string, KubeObject][] {
     ...named('karpenter (spot, Never, 1h30m)', pool.objects),
     ...named('karpenter (MIG pool)', migPool.objects),
     ...named('flux', renderGpuOperatorStack({ delivery: 'flux', flux: { namespace: 'gitops', interval: '2h' }, pools: [pool.resolved], monitoring: { labels: { release: 'kps' }, temperatureCelsius: 80 } }).objects),
+    ...named('flux with the DRA driver', renderGpuOperatorStack({ draDriver: { featureGates: { DynamicMIG: true }, computeDomains: true } }).objects),
+    ['ClusterPolicy from the values with the DRA driver (device plugin off)', clusterPolicyFromValues(renderGpuOperatorStack({ draDriver: {} }).values) as unknown as KubeObject],
     ...named('flux (1m30s)', renderGpuOperatorStack({ delivery: 'flux', flux: { interval: '1m30s' } }).objects),
     ...named('argocd', renderGpuOperatorStack({ delivery: 'argocd', argocd: { namespace: 'gitops', project: 'platform', server: 'https://10.0.0.1:6443' }, platform: 'gke' }).objects),
     ...named('keda', renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', autoscaling: { mode: 'keda', minReplicas: 2, maxReplicas: 6, targetRequestsWaiting: 3 }, monitoring: { labels: { release: 'kps' }, interval: '15s' } } as never).objects),

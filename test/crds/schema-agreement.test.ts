@@ -314,7 +314,35 @@ const WEBHOOK_ONLY: [string, Obj][] = [
   ['a duration that is not a Go duration', setPath(CERTIFICATE, 'spec.duration', '1 year')],
 ];
 
+const FLAVOR: Obj = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ResourceFlavor', metadata: { name: 'h100' },
+  spec: { nodeLabels: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+};
+const FLAVOR_VARIANTS: Variant[] = [
+  ['spec.nodeLabels', {}], ['spec.tolerations', []], ['spec.topologyName', 'default'], ['spec.topologyName', 'Bad_Name'],
+  ['spec.nodeTaints', [{ key: 'a', effect: 'NoSchedule' }]], ['spec.nodeTaints', [{ key: 'a' }]],
+];
+const CLUSTER_QUEUE: Obj = {
+  apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ClusterQueue', metadata: { name: 'gpu-inference' },
+  spec: {
+    namespaceSelector: {}, cohortName: 'platform', queueingStrategy: 'BestEffortFIFO', preemption: { withinClusterQueue: 'LowerPriority' },
+    resourceGroups: [{ coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'], flavors: [{ name: 'h100', resources: [{ name: 'cpu', nominalQuota: '192' }, { name: 'memory', nominalQuota: '1536Gi' }, { name: 'nvidia.com/gpu', nominalQuota: '16', borrowingLimit: '8' }] }] }],
+  },
+};
+const CLUSTER_QUEUE_VARIANTS: Variant[] = [
+  ...['StrictFIFO', 'BestEffortFIFO', 'FIFO'].map((v): Variant => ['spec.queueingStrategy', v]),
+  ...['Never', 'LowerPriority', 'LowerOrNewerEqualPriority', 'Any'].map((v): Variant => ['spec.preemption.withinClusterQueue', v]),
+  ['spec.cohortName', undefined], ['spec.cohortName', 'Bad_Cohort'], ['spec.resourceGroups[0].flavors', []], ['spec.resourceGroups[0].coveredResources', []],
+  ['spec.resourceGroups[0].flavors[0].resources[0].nominalQuota', '1.5'], ['spec.resourceGroups[0].flavors[0].resources[0].nominalQuota', 'lots'],
+  ['spec.resourceGroups[0].flavors[0].resources[0].nominalQuota', undefined],
+];
+const LOCAL_QUEUE: Obj = { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: 'inference', namespace: 'inference' }, spec: { clusterQueue: 'gpu-inference' } };
+const LOCAL_QUEUE_VARIANTS: Variant[] = [['spec.clusterQueue', 'Bad_Queue'], ['spec.stopPolicy', 'Hold'], ['spec.stopPolicy', 'Pause']];
+
 const KINDS: [string, Obj, Variant[], string[]][] = [
+  ['kueue.x-k8s.io/v1beta2 ResourceFlavor', FLAVOR, FLAVOR_VARIANTS, []],
+  ['kueue.x-k8s.io/v1beta2 ClusterQueue', CLUSTER_QUEUE, CLUSTER_QUEUE_VARIANTS, []],
+  ['kueue.x-k8s.io/v1beta2 LocalQueue', LOCAL_QUEUE, LOCAL_QUEUE_VARIANTS, []],
   ['karpenter.sh/v1 NodePool', NODEPOOL, NODEPOOL_VARIANTS, []],
   ['source.toolkit.fluxcd.io/v1 HelmRepository', HELMREPOSITORY, HELMREPOSITORY_VARIANTS, []],
   ['helm.toolkit.fluxcd.io/v2 HelmRelease', HELMRELEASE, HELMRELEASE_VARIANTS, ['spec.values']],

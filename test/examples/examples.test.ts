@@ -17,7 +17,8 @@ const { EXAMPLE_POOLS, EXAMPLE_POOL_SERVICES, EXAMPLE_OPERATORS } = require('../
 const { EXAMPLE_ETCD } = require('../../examples/etcd') as typeof import('../../examples/etcd');
 const { EXAMPLE_FLEETS } = require('../../examples/fleet') as typeof import('../../examples/fleet');
 const { EXAMPLE_GATEWAY, EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES } = require('../../examples/gateway') as typeof import('../../examples/gateway');
-const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS), ...Object.keys(EXAMPLE_ETCD), ...Object.keys(EXAMPLE_FLEETS), EXAMPLE_GATEWAY_CHART].sort();
+const { EXAMPLE_DRA_CHART, EXAMPLE_KUEUE_CHART } = require('../../examples/dra-kueue') as typeof import('../../examples/dra-kueue');
+const ALL_CHARTS = [...Object.keys(EXAMPLE_SERVICES), ...Object.keys(EXAMPLE_POOLS), ...Object.keys(EXAMPLE_OPERATORS), ...Object.keys(EXAMPLE_ETCD), ...Object.keys(EXAMPLE_FLEETS), EXAMPLE_GATEWAY_CHART, EXAMPLE_DRA_CHART, EXAMPLE_KUEUE_CHART].sort();
 const HOSTS_ONLY = new Set(['etcd-hosts']); // hosts-mode etcd renders files, not manifests
 
 /** Synthesizes the cdk8s app into a temporary folder and reads the manifests back, per chart. */

@@ -271,6 +271,19 @@ const CEL: Record<string, (self: Any) => boolean> = {
   'has(self.configMapRef) || has(self.secretRef)': (s) => has(s, 'configMapRef') || has(s, 'secretRef'),
   '!has(self.configMapRef) || !has(self.secretRef)': (s) => !has(s, 'configMapRef') || !has(s, 'secretRef'),
   '(has(self.chart) && !has(self.chartRef)) || (!has(self.chart) && has(self.chartRef))': (s) => has(s, 'chart') !== has(s, 'chartRef'),
+  // Kueue v0.19 (kueue.x-k8s.io/v1beta2) ResourceFlavor and ClusterQueue
+  '!has(self.topologyName) || self.nodeLabels.size() >= 1': (s) => !has(s, 'topologyName') || Object.keys(s.nodeLabels ?? {}).length >= 1,
+  '!has(self.cohortName) && has(self.resourceGroups) ? self.resourceGroups.all(rg, rg.flavors.all(f, f.resources.all(r, !has(r.borrowingLimit)))) : true':
+    (s) => (!has(s, 'cohortName') && has(s, 'resourceGroups') ? s.resourceGroups.every((rg: Any) => rg.flavors.every((f: Any) => f.resources.every((r: Any) => !has(r, 'borrowingLimit')))) : true),
+  'self.flavors.all(x, size(x.resources) == size(self.coveredResources))': (s) => s.flavors.every((x: Any) => x.resources.length === s.coveredResources.length),
+  "!has(self.preference) || (self.whenCanBorrow == 'TryNextFlavor' && self.whenCanPreempt == 'TryNextFlavor')": (s) => !has(s, 'preference') || (s.whenCanBorrow === 'TryNextFlavor' && s.whenCanPreempt === 'TryNextFlavor'),
+  "!(self.reclaimWithinCohort == 'Never' && has(self.borrowWithinCohort) &&  self.borrowWithinCohort.policy != 'Never')": (s) => !(s.reclaimWithinCohort === 'Never' && has(s, 'borrowWithinCohort') && s.borrowWithinCohort.policy !== 'Never'),
+  "self.all(x, !has(x.key) ? x.operator == 'Exists' : true)": (s) => s.every((x: Any) => (!has(x, 'key') ? x.operator === 'Exists' : true)),
+  "self.all(x, has(x.tolerationSeconds) ? x.effect == 'NoExecute' : true)": (s) => s.every((x: Any) => (has(x, 'tolerationSeconds') ? x.effect === 'NoExecute' : true)),
+  "self.all(x, !has(x.operator) || x.operator in ['Equal', 'Exists'])": (s) => s.every((x: Any) => !has(x, 'operator') || ['Equal', 'Exists'].includes(x.operator)),
+  "self.all(x, has(x.operator) && x.operator == 'Exists' ? !has(x.value) : true)": (s) => s.every((x: Any) => (has(x, 'operator') && x.operator === 'Exists' ? !has(x, 'value') : true)),
+  "self.all(x, !has(x.effect) || x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])": (s) => s.every((x: Any) => !has(x, 'effect') || ['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(x.effect)),
+  "self.all(x, x.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])": (s) => s.every((x: Any) => ['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(x.effect)),
   // Karpenter NodePool
   'self.all(x, has(x.schedule) == has(x.duration))': (s) => s.every((x: Any) => has(x, 'schedule') === has(x, 'duration')),
   'self.all(x, x in ["karpenter.sh/capacity-type", "karpenter.sh/nodepool"] || !x.find("^([^/]+)").endsWith("karpenter.sh"))': (s) => Object.keys(s).every(restrictedKarpenterKey),

@@ -1,5 +1,6 @@
 import { refuse } from '../errors';
 import { GpuSpec } from '../catalog/gpus';
+import type { DraClaimRequest } from './dra';
 import { POOL_LABEL, ResolvedGpuPool, Toleration, tolerationsFor } from './pool';
 
 /**
@@ -33,6 +34,12 @@ export interface GpuPlacement {
   readonly gpusPerNode: number;
   /** The profiles the pool offers, for messages. */
   readonly poolProfiles: readonly string[];
+  /**
+   * GPUs through Dynamic Resource Allocation (`draGpuClaim`): the workload renders a ResourceClaimTemplate with this
+   * request instead of an extended-resource count.
+   * @default - none: the device plugin's extended resource (`resourceName`)
+   */
+  readonly dra?: DraClaimRequest;
 }
 
 /** The placement handle of one profile of a MIG pool, or of the GPUs of a whole-GPU pool (profile omitted). */

@@ -2,6 +2,7 @@ import type { ResolvedGpuPool } from '../gpu/pool';
 import { dnsLabel, dnsSubdomain, goDuration, labels, url } from '../options/formats';
 import { arr, bool, custom, num, obj, oneOf, opt, Schema, str } from '../options/schema';
 import { OPERATOR_PLATFORMS } from './platforms';
+import { NVIDIA_DRA_DRIVER_OPTIONS } from './dra-driver';
 import type { GpuOperatorStackOptions } from './stack';
 
 type PoolInput = ResolvedGpuPool | { readonly resolved: ResolvedGpuPool };
@@ -37,4 +38,5 @@ export const GPU_OPERATOR_STACK_OPTIONS: Schema<GpuOperatorStackOptions> = obj<G
     singleBitEccPerDay: opt(num({ gt: 0, fix: 'use 10' })),
     retiredPages: opt(num({ integer: true, min: 1, max: 64, fix: 'use 48 (the retirement table holds 64)' })),
   })),
+  draDriver: opt(NVIDIA_DRA_DRIVER_OPTIONS),
 });

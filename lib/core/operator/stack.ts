@@ -8,6 +8,7 @@ import { buildMigPartedConfig } from './mig-config';
 import { OPERATOR_PLATFORMS, OperatorPlatform, PLATFORM_PRESETS } from './platforms';
 import { checkOptions } from '../options/schema';
 import { GPU_OPERATOR_STACK_OPTIONS } from './stack-schema';
+import { draDriverInStack, NvidiaDraDriverOptions, ResolvedNvidiaDraDriver } from './dra-driver';
 
 /** The chart gpuplane installs. */
 export const GPU_OPERATOR_CHART = { name: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.7.0' } as const;
@@ -56,6 +57,12 @@ export interface GpuOperatorStackOptions {
     /** Retired pages that raise the alert (the table holds 64). @default 48 */
     readonly retiredPages?: number;
   };
+  /**
+   * The NVIDIA DRA driver (chart dra-driver-nvidia-gpu): GPUs handed out through ResourceClaims (`draGpuClaim`). With
+   * its GPUs on, the operator's device plugin is switched off and device-plugin pools are refused.
+   * @default - no DRA driver: GPUs are extended resources of the device plugin
+   */
+  readonly draDriver?: NvidiaDraDriverOptions;
 }
 
 export interface GpuOperatorRender {
@@ -69,6 +76,10 @@ export interface GpuOperatorRender {
   readonly helmRelease: { readonly name: string; readonly chart: string; readonly version: string; readonly repository: string; readonly namespace: string; readonly values: Record<string, unknown> };
   readonly objects: readonly KubeObject[];
   readonly pools: readonly ResolvedGpuPool[];
+  /** The DRA driver, when installed: pass it to `draGpuClaim({ driver })` so claims are checked against its gates. */
+  readonly draDriver?: ResolvedNvidiaDraDriver;
+  /** The DRA driver's chart, for `k8s.helm.v3.Release` (Pulumi) or `helm install`. */
+  readonly draHelmRelease?: { readonly name: string; readonly chart: string; readonly version: string; readonly repository: string; readonly namespace: string; readonly values: Record<string, unknown> };
   /** Advice about the configuration, printed at synth (errors in strict mode). */
   readonly warnings: readonly string[];
 }
@@ -181,12 +192,15 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
       spec: { groups: [{ name: 'gpuplane.gpu-health', rules: gpuHealthRules({ operatorNamespace: namespace, temperatureCelsius: o.monitoring?.temperatureCelsius, idleUtilizationPercent: o.monitoring?.idleUtilizationPercent, singleBitEccPerDay: o.monitoring?.singleBitEccPerDay, retiredPages: o.monitoring?.retiredPages }) }] },
     });
   }
-  objects.push(...deliveryObjects(o, delivery, namespace, chartVersion, values, labels));
+  const dra = draDriverInStack(o.draDriver, { namespace, platform, driverEnabled, delivery, pools, fluxNamespace: o.flux?.namespace ?? 'flux-system', interval: o.flux?.interval ?? '1h', labels }, values, p);
+  p.throwIfAny(subject);
+  objects.push(...deliveryObjects(o, delivery, namespace, chartVersion, values, labels), ...(dra.objects as KubeObject[]));
   const canonical = objects.map((x) => canonicalize(x));
   assertValidObjects(subject, canonical);
   const cleanValues = canonicalize(values);
   return {
     namespace, platform, chartVersion, values: cleanValues, valuesYaml: stringify(cleanValues), pools, objects: canonical, warnings,
+    draDriver: dra.draDriver, draHelmRelease: dra.helmRelease ? canonicalize(dra.helmRelease) : undefined,
     helmRelease: { name: 'gpu-operator', chart: GPU_OPERATOR_CHART.name, version: chartVersion, repository: GPU_OPERATOR_CHART.repository, namespace, values: cleanValues },
   };
 }

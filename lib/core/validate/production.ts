@@ -1,6 +1,7 @@
 import { isPinnedImage, KubeObject, objectKey, parseQuantity } from '../kube';
 import { podSpecOf, podSpecsOf } from './semantic';
 import { flagValue, normalizeFlag, parseVllmArgs } from '../vllm/flags';
+import { draGpuCounter } from './dra-claims';
 
 export { normalizeFlag } from '../vllm/flags';
 
@@ -64,10 +65,14 @@ export function isGpuResource(name: string): boolean {
   return /^nvidia\.com\/(gpu(\.shared)?|mig-.+)$/.test(name) || name === 'amd.com/gpu';
 }
 
-/** GPUs (or slices) one container asks for: the sum of its GPU limits, else requests. */
-function containerGpus(c: Obj): number {
+/** GPUs a container gets through Dynamic Resource Allocation claims (see dra-claims.ts). */
+type ClaimGpus = (namespace: string | undefined, spec: Obj, c: Obj) => number;
+
+/** GPUs (or slices) one container asks for: the sum of its GPU limits, else requests, plus the GPUs of its DRA claims. */
+function containerGpus(c: Obj, spec?: Obj, namespace?: string, claims?: ClaimGpus): number {
   const res = { ...(c.resources?.requests ?? {}), ...(c.resources?.limits ?? {}) } as Record<string, string | number>;
-  return Object.entries(res).filter(([k]) => isGpuResource(k)).reduce((sum, [, q]) => sum + (parseQuantity(String(q)) ?? 0), 0);
+  const counted = Object.entries(res).filter(([k]) => isGpuResource(k)).reduce((sum, [, q]) => sum + (parseQuantity(String(q)) ?? 0), 0);
+  return counted + (claims && spec ? claims(namespace, spec, c) : 0);
 }
 
 /**
@@ -136,13 +141,13 @@ function checkVllmContainer(at: string, c: Obj, spec: Obj, out: ProductionFindin
   }
 }
 
-function checkContainer(at: string, c: Obj, spec: Obj, out: ProductionFinding[]): void {
+function checkContainer(at: string, c: Obj, spec: Obj, out: ProductionFinding[], namespace?: string, claims?: ClaimGpus): void {
   for (const e of c.env ?? []) {
     if (HF_TOKEN_ENV_VARS.includes(e.name) && e.value !== undefined) {
       out.push({ rule: 'hf-token-literal', message: `${at}: env ${e.name} holds the token in the manifest; anyone who can read the object or its Git history can use it. Use valueFrom.secretKeyRef` });
     }
   }
-  if (containerGpus(c) > 0) {
+  if (containerGpus(c, spec, namespace, claims) > 0) {
     const cpuLimit = c.resources?.limits?.cpu;
     if (cpuLimit !== undefined) {
       out.push({ rule: 'gpu-cpu-limit', message: `${at}: limits.cpu "${cpuLimit}" on a GPU container throttles tokenization and request handling while the GPU waits. Remove limits.cpu and size requests.cpu instead` });
@@ -163,12 +168,13 @@ function surgeOf(strategy: Obj | undefined): { pods: number; text: string } {
   return { pods: pct ? (Number(pct[1]) > 0 ? 1 : 0) : Number(s), text: `"${s}"` };
 }
 
-function checkRollout(key: string, obj: Obj, out: ProductionFinding[]): void {
+function checkRollout(key: string, obj: Obj, out: ProductionFinding[], claims?: ClaimGpus): void {
   const ru = obj.spec?.strategy?.rollingUpdate;
   if (obj.spec?.strategy?.type !== 'Recreate' && ru && (ru.maxSurge === 0 || ru.maxSurge === '0%') && (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%')) {
     out.push({ rule: 'rollout-progress', message: `${key}: maxSurge and maxUnavailable are both 0, so the rollout cannot replace any pod. Use maxSurge 0 with maxUnavailable 1 on GPUs` });
   }
-  const gpusPerPod = (podSpecOf(obj)?.containers ?? []).reduce((sum: number, c: Obj) => sum + containerGpus(c), 0);
+  const spec = podSpecOf(obj);
+  const gpusPerPod = (spec?.containers ?? []).reduce((sum: number, c: Obj) => sum + containerGpus(c, spec, obj.metadata?.namespace, claims), 0);
   if (gpusPerPod === 0) return;
   const surge = surgeOf(obj.spec?.strategy);
   if (surge.pods === 0) return;
@@ -229,7 +235,8 @@ function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj
  * Production rules for GPU inference workloads, the judgement of the articles expressed as checks. They read only
  * the manifests, so they run over objects gpuplane did not render as well:
  * - every container: no Hugging Face token as a literal env value;
- * - GPU containers: no CPU limit, a pinned image;
+ * - GPU containers (extended resources such as nvidia.com/gpu, or DRA claims on GPU device classes): no CPU limit, a
+ *   pinned image;
  * - vLLM servers: `--gpu-memory-utilization` within (0, 0.95], an explicit `--max-model-len`, `/dev/shm` from memory
  *   with tensor parallelism, startup and readiness probes, no startup budget on liveness, no privilege;
  * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`;
@@ -241,6 +248,7 @@ export function productionFindings(objects: readonly KubeObject[]): ProductionFi
   const out: ProductionFinding[] = [];
   const all = objects as readonly Obj[];
   const workloads = all.filter((o) => podSpecOf(o));
+  const claims = draGpuCounter(all);
   for (const obj of all) {
     const key = objectKey(obj as KubeObject);
     if (obj.kind === 'HorizontalPodAutoscaler' || obj.kind === 'ScaledObject') checkAutoscalerSignal(key, obj, workloads, out);
@@ -248,9 +256,9 @@ export function productionFindings(objects: readonly KubeObject[]): ProductionFi
     if (specs.length === 0) continue;
     for (const { path, spec } of specs) {
       const where = specs.length > 1 ? `${key} ${path}` : key;
-      for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${where} container ${c.name}`, c, spec, out);
+      for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${where} container ${c.name}`, c, spec, out, obj.metadata?.namespace, claims);
     }
-    if (obj.kind === 'Deployment') checkRollout(key, obj, out);
+    if (obj.kind === 'Deployment') checkRollout(key, obj, out, claims);
     if (obj.kind === 'StatefulSet') checkEtcdMembers(key, obj, out);
   }
   return out;

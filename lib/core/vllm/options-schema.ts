@@ -6,6 +6,7 @@ import type {
 } from './options';
 import { LORA_ADAPTERS, LORA_OPTIONS } from './lora';
 import { parseVllmVersion } from './version';
+import { KUEUE_QUEUE } from '../kueue/service';
 
 /** Characters a served model name may use: it lands in `--served-model-name`, PromQL label matchers and routes. */
 const SERVED_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
@@ -113,4 +114,5 @@ export const VLLM_SERVICE_OPTIONS: Schema<VllmServiceOptions> = obj<VllmServiceO
   labels: opt(labels()),
   adapters: opt(LORA_ADAPTERS),
   lora: opt(LORA_OPTIONS),
+  queue: opt(KUEUE_QUEUE),
 });

@@ -6,6 +6,7 @@ import type { VllmMemoryEstimate } from './estimator';
 import type { ServingSpec } from '../serving/spec';
 import type { LoraAdapter, LoraOptions, ResolvedLora } from './lora';
 import type { VersionTuple } from './version';
+import type { KueueLocalQueue } from '../kueue/queues';
 
 /** A model outside the catalog: the repository vLLM loads and its architecture. */
 export interface CustomModel {
@@ -204,6 +205,12 @@ export interface VllmServiceOptions {
   readonly adapters?: readonly LoraAdapter[];
   /** LoRA settings (derived from the adapters unless given). @default - derived from adapters; LoRA off without adapters */
   readonly lora?: LoraOptions;
+  /**
+   * A Kueue LocalQueue (`renderKueueQueues(...).localQueue(name)`): the Deployment gets the `kueue.x-k8s.io/queue-name`
+   * label, Kueue admits each pod against the ClusterQueue's GPU quota, and a service the quota can never admit is refused.
+   * @default - not queued: pods are scheduled as soon as GPUs are free
+   */
+  readonly queue?: KueueLocalQueue;
 }
 
 /** Options with every default resolved once; the engine-neutral part is the serving layer's ServingSpec. */
@@ -263,6 +270,7 @@ export interface ResolvedVllmService extends ServingSpec {
   readonly adapterNames: readonly string[];
   /** Advice about a configuration that works but is known to hurt; printed at synth, errors in strict mode. */
   readonly warnings: readonly string[];
+  readonly queue?: KueueLocalQueue;
 }
 
 

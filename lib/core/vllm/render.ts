@@ -6,6 +6,8 @@ import { renderIstio, renderNetworkPolicy } from '../serving/network';
 import { renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderService } from '../serving/workload';
 import { ResolvedVllmService, resolveVllmService, VllmServiceOptions } from './options';
 import { renderDeployment } from './workload';
+import { renderDraClaimTemplates } from './dra';
+import { withQueueLabel } from '../kueue/service';
 
 export interface VllmServiceRender {
   /** Options with every default resolved. */
@@ -20,9 +22,10 @@ export interface VllmServiceRender {
  */
 export function renderVllmService(options: VllmServiceOptions): VllmServiceRender {
   const r = resolveVllmService(options);
-  const objects = [
+  const objects = withQueueLabel([
     ...renderNamespace(r),
     ...renderModelCacheClaim(r),
+    ...renderDraClaimTemplates(r),
     renderDeployment(r),
     renderService(r),
     renderDisruptionBudget(r),
@@ -30,7 +33,7 @@ export function renderVllmService(options: VllmServiceOptions): VllmServiceRende
     ...renderMonitoring(r),
     ...renderNetworkPolicy(r),
     ...renderIstio(r),
-  ].map((o) => canonicalize(o));
+  ], r.queue).map((o) => canonicalize(o));
   assertValidObjects(`VllmService '${r.name}'`, objects);
   return { resolved: r, objects };
 }

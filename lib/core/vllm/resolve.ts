@@ -15,6 +15,8 @@ import { loraFitProblem, resolveLora } from './lora';
 import { HF_HOME } from './workload';
 import { GPU_MEMORY_UTILIZATION_DEFAULTS, sharedUtilization } from './utilization';
 import { DEFAULT_VLLM_VERSION, parseVllmVersion } from './version';
+import { checkDraOptions } from './dra';
+import { checkQueueFit } from '../kueue/service';
 
 /** The problem of an image that is not pinned to a release tag or a digest (undefined when it is pinned). */
 export function imagePinProblem(image: string): Problem | undefined {
@@ -392,6 +394,13 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     field: 'terminationGracePeriodSeconds', message: 'must leave vLLM time to drain after the 15 s preStop sleep and a 5 s margin (at least 10 s of --shutdown-timeout); streams are cut otherwise', value: terminationGracePeriodSeconds,
     allowed: '>= 30', fix: 'use 60 (40 s of drain)',
   });
+  checkDraOptions(o, p);
+  if (o.queue && shape.gpu) {
+    warnings.push(...checkQueueFit(o.queue, {
+      name: o.name, namespace: o.namespace ?? 'default', gpuId: shape.gpu.id, gpuResourceName: shape.gpuResourceName, dra: shape.placement?.dra !== undefined,
+      gpusPerPod: shape.tensorParallelSize, cpuRequest: resources.cpuRequest, memoryRequest: resources.memoryRequest, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxPossibleReplicas,
+    }, p));
+  }
   if (o.createNamespace !== true && o.namespaceGpuQuota !== undefined) {
     p.add({ field: 'namespaceGpuQuota', message: 'only applies with createNamespace: true (gpuplane does not own an existing namespace)', value: o.namespaceGpuQuota, fix: 'set createNamespace: true or drop the quota' });
   }
@@ -454,7 +463,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod: tp, ...startup, modelCache, ...scaling, autoscaling,
     maxRequestsPerPod: engine.maxNumSeqs, lora, adapterNames: lora?.adapters.map((a) => a.name) ?? [],
     spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
-    ...surroundings, labels: o.labels ?? {}, memory, warnings,
+    ...surroundings, labels: o.labels ?? {}, memory, warnings, queue: o.queue,
   };
 }
 

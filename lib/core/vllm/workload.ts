@@ -6,6 +6,7 @@ import { VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
 import { requestLoggingOffFlag, versionAtLeast, VLLM_MILESTONES } from './version';
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
 import { loraArgs, loraEnv, loraInitContainers, loraMounts, loraVolumes } from './lora';
+import { draPodFields } from './dra';
 
 /** Where vLLM (through huggingface_hub) caches downloads; the cache volume is mounted here and HF_HOME points at it. */
 export const HF_HOME = '/root/.cache/huggingface';
@@ -80,6 +81,9 @@ function podAnnotations(r: ResolvedVllmService): Record<string, string> {
 
 export function renderDeployment(r: ResolvedVllmService): KubeObject {
   const gpus = String(r.tensorParallelSize);
+  // On a DRA placement the GPUs come from the pod's ResourceClaim: no extended-resource count.
+  const dra = draPodFields(r);
+  const gpuCount = dra.containerClaims ? {} : { [r.gpuResourceName]: gpus };
   const startupPeriod = 10;
   const httpHealth = { httpGet: { path: '/health', port: VLLM_PORT_NAME } };
   const readiness = r.istio?.mode === 'tuned'
@@ -122,8 +126,9 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
           automountServiceAccountToken: false,
           terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
           securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-          nodeSelector: r.nodeSelector,
+          nodeSelector: r.nodeSelector && Object.keys(r.nodeSelector).length > 0 ? r.nodeSelector : undefined,
           tolerations: r.tolerations,
+          resourceClaims: dra.resourceClaims,
           affinity,
           topologySpreadConstraints: spread,
           initContainers: initContainers.length > 0 ? initContainers : undefined,
@@ -137,8 +142,9 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
               ports: [{ name: VLLM_PORT_NAME, containerPort: VLLM_PORT, protocol: 'TCP' }],
               env: env(r),
               resources: {
-                requests: { cpu: r.cpuRequest, memory: r.memoryRequest, [r.gpuResourceName]: gpus },
-                limits: { memory: r.memoryLimit, [r.gpuResourceName]: gpus },
+                requests: { cpu: r.cpuRequest, memory: r.memoryRequest, ...gpuCount },
+                limits: { memory: r.memoryLimit, ...gpuCount },
+                claims: dra.containerClaims,
               },
               volumeMounts: mounts,
               startupProbe: { ...httpHealth, periodSeconds: startupPeriod, failureThreshold: Math.ceil(r.startupBudgetSeconds / startupPeriod), timeoutSeconds: 5 },
