@@ -251,7 +251,7 @@ function tlsObjects(c: Ctx): KubeObject[] {
 
 /** The operational scripts, the backup claim and the backup and defragmentation CronJobs. */
 function opsObjects(c: Ctx): KubeObject[] {
-  const { o, k, r, meta, tlsVolumes, podSecurity, containerSecurity, selector } = c;
+  const { o, k, r, meta, tlsVolumes, podSecurity, containerSecurity } = c;
   const objects: KubeObject[] = [];
   const ctx: ScriptContext = { binaryDir: '/usr/local/bin', endpoints: r.members.map((m) => m.clientUrl) };
   objects.push({
@@ -276,7 +276,10 @@ function opsObjects(c: Ctx): KubeObject[] {
         spec: {
           backoffLimit: 1, activeDeadlineSeconds: 3600,
           template: {
-            metadata: { labels: { ...selector, 'app.kubernetes.io/component': what } },
+            // Not the members' labels: the PDB (maxUnavailable) would select these Job pods, which have no scalable
+            // controller, and the disruption controller then fails to sync it ("found no controllers for pod",
+            // kubernetes pkg/controller/disruption/disruption.go getExpectedScale), so no member could be evicted.
+            metadata: { labels: { 'app.kubernetes.io/name': 'etcd-ops', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/component': what } },
             spec: {
               restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: podSecurity,
               containers: [{

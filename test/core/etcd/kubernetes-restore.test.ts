@@ -86,6 +86,24 @@ describe('ExternalEtcdCluster Kubernetes-mode restore', () => {
     expect(r.restore.memberScript).toContain(`TOOL="\${RESTORE_TOOL:-${tool}}"`);
   });
 
+  test('no Job pod (backup, defragmentation, restore) matches the members\' selector: a PDB with maxUnavailable selecting Job pods cannot sync (kubernetes pkg/controller/disruption/disruption.go, getExpectedScale: "found no controllers for pod"), which blocks every eviction of a member', () => {
+    const sts = find(k.objects, 'StatefulSet');
+    const pdb = find(k.objects, 'PodDisruptionBudget');
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    const matches = (labels: Record<string, string>, selector: Record<string, string>) => Object.entries(selector).every(([key, v]) => labels[key] === v);
+    const templates = [
+      ...k.objects.filter((o) => o.kind === 'CronJob').map((c: any) => c.spec.jobTemplate.spec.template.metadata.labels),
+      ...k.restore.jobs.map((j: any) => j.spec.template.metadata.labels),
+    ];
+    expect(templates).toHaveLength(6);
+    for (const labels of templates) {
+      expect(matches(labels, pdb.spec.selector.matchLabels)).toBe(false);
+      expect(matches(labels, sts.spec.selector.matchLabels)).toBe(false);
+      for (const svc of k.objects.filter((o) => o.kind === 'Service') as any[]) expect(matches(labels, svc.spec.selector)).toBe(false);
+    }
+    expect(matches(sts.spec.template.metadata.labels, pdb.spec.selector.matchLabels)).toBe(true);
+  });
+
   test('a plan for one snapshot: the inputs ConfigMap with a new token derived from the snapshot, then the Jobs', () => {
     const plan = planEtcdKubernetesRestore(k, { snapshot: `/var/backups/etcd/${SNAP}` });
     expect(plan.objects[0]).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'etcd-main-restore', namespace: 'etcd' }, data: { snapshot: SNAP, token: 'etcd-main-restored-20260101t000000000z', bumpRevision: '1000000000' } });
