@@ -76,7 +76,7 @@ describeWithComponents(['kube-apiserver'], 'the Kubernetes-mode etcd restore aga
     chmodSync(wrapper, 0o755);
     const script = join(dir, 'restore.sh');
     writeFileSync(script, k.restore.script);
-    const run = spawnSync('bash', [script, 'etcd-main-20260101T000000000Z.db'], { encoding: 'utf8', env: { PATH: process.env.PATH, KUBECTL: wrapper, API_SERVERS_STOPPED: 'yes', JOB_TIMEOUT: '2s' }, timeout: 120000 });
+    const run = spawnSync('bash', [script, 'etcd-main-20260101T000000000Z.db'], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir, KUBECTL: wrapper, API_SERVERS_STOPPED: 'yes', JOB_TIMEOUT: '2s' }, timeout: 120000 });
     const out = `${run.stdout}${run.stderr}`;
     expect(run.status).toBe(1);
     expect(out).toContain('job etcd-main-restore-0 did not complete');
