@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { EtcdHostsOptions, EtcdHostsRender, renderEtcdHosts } from '../core/etcd/hosts';
 import { EtcdEndpoints, externalEtcdEndpoints, kubeadmClusterConfigurationYaml, KubeadmOptions } from '../core/etcd/kubeadm';
 import { EtcdKubernetesOptions, renderEtcdKubernetes } from '../core/etcd/kubernetes';
+import { EtcdKubernetesRestore } from '../core/etcd/kubernetes-restore';
 import { etcdScrapeConfig } from '../core/etcd/monitoring';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster } from '../core/etcd/options';
 import { addRenderedObjects } from './rendered';
@@ -30,6 +31,11 @@ export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
   public readonly apiObjects: Readonly<Record<string, ApiObject>>;
   /** Hosts mode: the files for every member and the scripts. */
   public readonly hostFiles?: EtcdHostsRender;
+  /**
+   * Kubernetes-hosted: the restore procedure (script, steps, one Job per member and a verification Job), the
+   * counterpart of `hostFiles.scripts.restore`. Its Jobs are not in the chart: a restore is run, never synced.
+   */
+  public readonly restore?: EtcdKubernetesRestore;
   /** Hosts mode: the Prometheus scrape job for the members' metrics listeners. */
   public readonly scrapeConfig?: Record<string, unknown>;
   /** Advice about the configuration, printed at synth (errors in strict mode). */
@@ -43,6 +49,7 @@ export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
       const render = renderEtcdKubernetes({ ...options, name, kubernetes: options.kubernetes });
       this.resolved = render.resolved;
       this.endpoints = render.endpoints;
+      this.restore = render.restore;
       this.apiObjects = addRenderedObjects(this, name, render.objects);
     } else {
       const render = renderEtcdHosts({ ...(options as EtcdHostsOptions), name });

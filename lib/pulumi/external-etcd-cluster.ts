@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { EtcdHostsOptions, EtcdHostsRender, renderEtcdHosts } from '../core/etcd/hosts';
 import { EtcdEndpoints, externalEtcdEndpoints, kubeadmClusterConfigurationYaml, KubeadmOptions } from '../core/etcd/kubeadm';
 import { EtcdKubernetesOptions, renderEtcdKubernetes } from '../core/etcd/kubernetes';
+import { EtcdKubernetesRestore } from '../core/etcd/kubernetes-restore';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster } from '../core/etcd/options';
 import { createKubernetesResources } from './resources';
 import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
@@ -26,6 +27,8 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource implements Etc
   public readonly endpoints: readonly string[];
   public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
   public readonly hostFiles?: EtcdHostsRender;
+  /** Kubernetes-hosted: the restore procedure (script, steps, Jobs); its Jobs are not created: a restore is run, never deployed. */
+  public readonly restore?: EtcdKubernetesRestore;
   /** The kubeadm ClusterConfiguration YAML for API servers using this cluster. */
   public readonly kubeadmConfig: pulumi.Output<string>;
 
@@ -42,6 +45,7 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource implements Etc
     this.endpoints = k8sRender ? k8sRender.endpoints : hostsRender!.resolved.members.map((m) => m.clientUrl);
     this.resources = k8sRender ? createKubernetesResources(this, name, objectName, k8sRender.objects) : {};
     this.hostFiles = hostsRender;
+    this.restore = k8sRender?.restore;
     this.kubeadmConfig = pulumi.output(kubeadmClusterConfigurationYaml(this, args.kubeadm));
     this.registerOutputs({ endpoints: this.endpoints, kubeadmConfig: this.kubeadmConfig, quorum: this.resolved.quorum });
   }

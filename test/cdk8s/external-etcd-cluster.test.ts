@@ -12,6 +12,9 @@ describe('ExternalEtcdCluster (cdk8s)', () => {
     expect(manifests).toMatchSnapshot();
     expect(validateObjects(manifests)).toEqual([]);
     expect(parse(etcd.kubeadmConfigYaml()).etcd.external.endpoints).toEqual(etcd.endpoints);
+    // The Kubernetes-mode restore, like hostFiles.scripts.restore in hosts mode; its Jobs stay out of the chart.
+    expect(etcd.restore!.steps[0].action).toBe('stop-api-servers');
+    expect(manifests.filter((m) => m.kind === 'Job')).toEqual([]);
   });
 
   test('hosts mode renders no objects but every host file', () => {
@@ -21,6 +24,7 @@ describe('ExternalEtcdCluster (cdk8s)', () => {
     expect(etcd.hostFiles!.members).toHaveLength(5);
     expect(etcd.resolved.faultTolerance).toBe(2);
     expect(etcd.scrapeConfig).toMatchObject({ job_name: 'etcd' });
+    expect(etcd.restore).toBeUndefined();
   });
 
   test('fromEndpoints is accepted wherever a cluster is', () => {

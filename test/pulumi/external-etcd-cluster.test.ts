@@ -19,6 +19,9 @@ describe('ExternalEtcdCluster (Pulumi)', () => {
     const kubeadm = parse(await promiseOf(etcd.kubeadmConfig));
     expect(kubeadm.apiVersion).toBe('kubeadm.k8s.io/v1beta3');
     expect(kubeadm.etcd.external.endpoints).toHaveLength(3);
+    // The restore procedure is exposed, its Jobs never created (a restore is run, not deployed).
+    expect(etcd.restore!.jobs.map((j) => j.metadata.name)).toEqual(['etcd-main-restore-0', 'etcd-main-restore-1', 'etcd-main-restore-2', 'etcd-main-restore-verify']);
+    expect(recorded.filter((r) => r.type === 'kubernetes:batch/v1:Job')).toEqual([]);
   });
 
   test('hosts mode: member files for the provisioning program, no resources', async () => {

@@ -7,3 +7,4 @@ export * from './monitoring';
 export * from './kubeadm';
 export * from './migration';
 export * from './kubernetes';
+export * from './kubernetes-restore';

@@ -4,6 +4,7 @@ import { checkOptions } from '../options/schema';
 import { ETCD_KUBERNETES_OPTIONS } from './options-schema';
 import { assertValidObjects } from '../validate';
 import { flagArgs, memberFlags } from './flags';
+import { EtcdKubernetesRestore, kubernetesRestore } from './kubernetes-restore';
 import { etcdAlertRules } from './monitoring';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster, ResolvedEtcdMember, resolveEtcdCluster } from './options';
 import { backupScript, defragScript, healthCheckScript, ScriptContext } from './scripts';
@@ -51,6 +52,8 @@ export interface EtcdKubernetesRender {
   readonly namespace: string;
   /** Client endpoints API servers use. */
   readonly endpoints: readonly string[];
+  /** The restore procedure: the script, its steps and the Jobs (not among `objects`: a restore is run, never synced). */
+  readonly restore: EtcdKubernetesRestore;
 }
 
 const PKI = '/etc/etcd/pki';
@@ -124,7 +127,12 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   };
   const tolerations = [{ key: taint.key, operator: taint.value === undefined ? 'Exists' : 'Equal', value: taint.value, effect: taint.effect }];
   const objects: KubeObject[] = [];
-  const c: Ctx = { o, k, r, ns, peerSvc, ext, labels, selector, meta, secrets, tlsVolumes, podSecurity, containerSecurity };
+  const nodeSelector = k.nodeSelector ?? { 'node-role.gpuplane.dev/etcd': 'true' };
+  const restore = kubernetesRestore({
+    r, namespace: ns, statefulSet: o.name, backupClaim: `${o.name}-backups`, toolsImage: k.toolsImage, labels, selector, nodeSelector, tolerations,
+    podSecurity, containerSecurity, tlsVolumes, pki: PKI, dataDir: r.members[0].dataDir,
+  });
+  const c: Ctx = { o, k, r, ns, peerSvc, ext, labels, selector, meta, secrets, tlsVolumes, podSecurity, containerSecurity, restore };
 
   if (k.tls?.mode !== 'secrets') objects.push(...tlsObjects(c));
 
@@ -150,7 +158,7 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
             priorityClassName: 'system-cluster-critical',
             terminationGracePeriodSeconds: 60,
             securityContext: podSecurity,
-            nodeSelector: k.nodeSelector ?? { 'node-role.gpuplane.dev/etcd': 'true' },
+            nodeSelector,
             tolerations,
             affinity,
             topologySpreadConstraints: k.spreadAcrossZones ? [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } }] : undefined,
@@ -193,7 +201,8 @@ export function renderEtcdKubernetes(o: ExternalEtcdClusterOptions & { readonly 
   objects.push(...opsObjects(c), ...monitoringObjects(c));
   const canonical = objects.map((x) => canonicalize(x));
   assertValidObjects(`ExternalEtcdCluster '${o.name}'`, canonical);
-  return { resolved: { ...r, warnings }, objects: canonical, namespace: ns, endpoints };
+  assertValidObjects(`ExternalEtcdCluster '${o.name}' restore Jobs`, restore.jobs);
+  return { resolved: { ...r, warnings }, objects: canonical, namespace: ns, endpoints, restore };
 }
 
 /** What the parts of a Kubernetes-hosted cluster share: the options, the resolved cluster and the naming. */
@@ -211,6 +220,7 @@ interface Ctx {
   readonly tlsVolumes: readonly Record<string, unknown>[];
   readonly podSecurity: Record<string, unknown>;
   readonly containerSecurity: Record<string, unknown>;
+  readonly restore: EtcdKubernetesRestore;
 }
 
 /** TLS from cert-manager: a private CA chain (unless an issuer is given) and the server, peer and client certificates. */
@@ -241,12 +251,16 @@ function tlsObjects(c: Ctx): KubeObject[] {
 
 /** The operational scripts, the backup claim and the backup and defragmentation CronJobs. */
 function opsObjects(c: Ctx): KubeObject[] {
-  const { o, k, r, meta, tlsVolumes, podSecurity, containerSecurity, selector } = c;
+  const { o, k, r, meta, tlsVolumes, podSecurity, containerSecurity } = c;
   const objects: KubeObject[] = [];
   const ctx: ScriptContext = { binaryDir: '/usr/local/bin', endpoints: r.members.map((m) => m.clientUrl) };
   objects.push({
     apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${o.name}-ops`),
-    data: { 'etcd-backup.sh': backupScript(r, ctx), 'etcd-defrag.sh': defragScript(r, ctx), 'etcd-health-check.sh': healthCheckScript(r, ctx) },
+    data: {
+      'etcd-backup.sh': backupScript(r, ctx), 'etcd-defrag.sh': defragScript(r, ctx), 'etcd-health-check.sh': healthCheckScript(r, ctx),
+      // What the restore Jobs run (kubernetes-restore.ts): in the cluster before they are needed.
+      'etcd-restore-member.sh': c.restore.memberScript, 'etcd-restore-verify.sh': c.restore.verifyScript,
+    },
   });
   objects.push({
     apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta(`${o.name}-backups`),
@@ -262,7 +276,10 @@ function opsObjects(c: Ctx): KubeObject[] {
         spec: {
           backoffLimit: 1, activeDeadlineSeconds: 3600,
           template: {
-            metadata: { labels: { ...selector, 'app.kubernetes.io/component': what } },
+            // Not the members' labels: the PDB (maxUnavailable) would select these Job pods, which have no scalable
+            // controller, and the disruption controller then fails to sync it ("found no controllers for pod",
+            // kubernetes pkg/controller/disruption/disruption.go getExpectedScale), so no member could be evicted.
+            metadata: { labels: { 'app.kubernetes.io/name': 'etcd-ops', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/component': what } },
             spec: {
               restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: podSecurity,
               containers: [{

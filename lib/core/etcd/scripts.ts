@@ -9,9 +9,12 @@ export interface ScriptContext {
   readonly endpoints: readonly string[];
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** A single-quoted shell word. */
+export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const q = shellQuote;
 
-function header(r: ResolvedEtcdCluster, c: ScriptContext, purpose: string): string {
+/** The common head of the operational scripts: strict mode, etcdctl with the client certificate, helpers. */
+export function scriptHeader(r: ResolvedEtcdCluster, c: ScriptContext, purpose: string): string {
   return `#!/usr/bin/env bash
 # ${purpose}
 # Rendered by gpuplane for etcd cluster '${r.name}' (etcd ${r.version.version}).
@@ -48,7 +51,7 @@ healthy() { ctl --endpoints="$1" endpoint health >/dev/null 2>&1; }
  * lease renewals included); disarms a NOSPACE alarm once space is back.
  */
 export function defragScript(r: ResolvedEtcdCluster, c: ScriptContext): string {
-  return `${header(r, c, 'Rolling defragmentation, leader last and only after leadership moved away.')}
+  return `${scriptHeader(r, c, 'Rolling defragmentation, leader last and only after leadership moved away.')}
 FORCE=0; [ "\${1:-}" = "--force" ] && FORCE=1
 PAUSE="\${DEFRAG_PAUSE_SECONDS:-${r.defrag.pauseSeconds}}"
 QUOTA=${r.quotaBackendBytes}
@@ -113,7 +116,7 @@ log "defragmentation done"
 /** Snapshot from a healthy member, verified, the last N kept, freshness written for node_exporter's textfile collector. */
 export function backupScript(r: ResolvedEtcdCluster, c: ScriptContext): string {
   const statusTool = restoreTool(r.version) === 'etcdutl' ? '"$ETCDUTL"' : '"$ETCDCTL"';
-  return `${header(r, c, 'Snapshot backup: save from a healthy member, verify, keep the last N, report freshness.')}
+  return `${scriptHeader(r, c, 'Snapshot backup: save from a healthy member, verify, keep the last N, report freshness.')}
 DIR="\${BACKUP_DIR:-${r.backup.dir}}"
 RETAIN="\${BACKUP_RETAIN:-${r.backup.retain}}"
 TEXTFILE_DIR="\${TEXTFILE_DIR:-${r.backup.textfileDir}}"
@@ -185,7 +188,7 @@ ${steps.join('\n\n')}
 /** The health check of the articles: health, status table, alarms, certificate expiry, size and fragmentation, leader, term. */
 export function healthCheckScript(r: ResolvedEtcdCluster, c: ScriptContext): string {
   const certs = [...new Set([r.tls.caFile, r.tls.certFile, r.tls.peerCertFile, r.tls.clientCertFile])];
-  return `${header(r, c, 'Health check: health, status, alarms, certificate expiry, size, fragmentation, leader.')}
+  return `${scriptHeader(r, c, 'Health check: health, status, alarms, certificate expiry, size, fragmentation, leader.')}
 rc=0
 echo "=== 1. Health ==="
 ctl --endpoints="$ENDPOINTS" endpoint health || rc=1

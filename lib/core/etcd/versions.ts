@@ -60,3 +60,11 @@ export function restoreTool(v: EtcdVersion): 'etcdctl' | 'etcdutl' {
 export function etcdImage(v: EtcdVersion): string {
   return `registry.k8s.io/etcd:${v.version}-0`;
 }
+
+/**
+ * `snapshot restore --bump-revision/--mark-compacted`: etcdutl from 3.5.10 (etcd-io/etcd CHANGELOG-3.5, v3.5.10,
+ * PR 16165) and in 3.6; not in 3.4's etcdctl.
+ */
+export function etcdHasRestoreBumpRevision(v: EtcdVersion): boolean {
+  return v.minor === '3.6' || (v.minor === '3.5' && v.patch >= 10);
+}

@@ -147,7 +147,10 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
     nfd: { enabled: !preset.nfdProvided },
     cdi: { enabled: true },
     driver: { enabled: driverEnabled, ...(o.driver?.version ? { version: o.driver.version } : {}) },
-    toolkit: { enabled: toolkitEnabled, ...(preset.toolkitInstallDir ? { installDir: preset.toolkitInstallDir } : {}) },
+    toolkit: {
+      enabled: toolkitEnabled, ...(preset.toolkitInstallDir ? { installDir: preset.toolkitInstallDir } : {}),
+      ...(toolkitEnabled && preset.toolkitEnv ? { env: preset.toolkitEnv.map((e) => ({ ...e })) } : {}),
+    },
     ...(preset.driverInstallDir ? { hostPaths: { driverInstallDir: preset.driverInstallDir } } : {}),
     mig: { strategy: migStrategy },
     migManager: {

@@ -108,7 +108,9 @@ function resolveShape(o: VllmServiceOptions, p: ProblemCollector): Part<'placeme
     // MPS: the device plugin pins each client's device memory to its share (total / replicas). Whether CUDA then
     // reports the share or the whole device as total is not settled upstream, so the fit check takes the share as the
     // device and the utilization stays a share of it as well (see resolveUtilization): safe under either reading.
-    const memoryGiB = placement.sharing === 'mps' ? Math.floor((placement.memoryGiB / placement.podsPerUnit) * 100) / 100 : placement.memoryGiB;
+    // The limit is whole MiB (k8s-device-plugin v0.20.0 cmd/mps-control-daemon/mps/daemon.go: total/replicas/1024/1024),
+    // so the share is floored to MiB first, then to 0.01 GiB: never above what the plugin pins.
+    const memoryGiB = placement.sharing === 'mps' ? Math.floor((Math.floor((placement.memoryGiB * 1024) / placement.podsPerUnit) / 1024) * 100) / 100 : placement.memoryGiB;
     gpu = { ...placement.gpu, id: placement.profile ? `${placement.gpu.id} MIG ${placement.profile}` : placement.gpu.id, memoryGiB };
   } else if (o.gpu === undefined) {
     p.add({ field: 'gpu', message: 'is required without a placement', value: undefined, fix: "set gpu (e.g. 'H100-80GB') or placement (pool.slice(...))" });

@@ -188,6 +188,21 @@ describe('GpuOperatorStack: one MIG strategy, node images, GKE', () => {
     expect(r.values.driver).toEqual({ enabled: true });
   });
 
+  test('GKE: the container toolkit reads the runtime config from the file (RUNTIME_CONFIG_SOURCE=file, NVIDIA\'s GKE guide for GKE 1.33+), through a chart key that exists and reaches the ClusterPolicy', () => {
+    // Source: NVIDIA/cloud-native-docs PR 312 (gpu-operator/google-gke.rst); the chart copies toolkit.env into
+    // spec.toolkit.env (NVIDIA/gpu-operator deployments/gpu-operator/templates/clusterpolicy.yaml).
+    const r = renderGpuOperatorStack({ platform: 'gke' });
+    expect((r.values.toolkit as Record<string, unknown>).env).toEqual([{ name: 'RUNTIME_CONFIG_SOURCE', value: 'file' }]);
+    const chartValues = readReferenceYaml('gpu-operator', 'values.yaml');
+    expect(Array.isArray(chartValues.toolkit.env)).toBe(true); // the real chart's key, an env list
+    const cp = clusterPolicyFromValues(r.values) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(cp.spec.toolkit.env).toEqual([{ name: 'RUNTIME_CONFIG_SOURCE', value: 'file' }]);
+    expect(clusterPolicySchema(cp)).toEqual([]);
+    // Only where the operator installs the toolkit; nowhere else.
+    expect(renderGpuOperatorStack({ platform: 'gke', nodeImage: { toolkitPreinstalled: true } }).values.toolkit).toEqual({ enabled: false, installDir: '/home/kubernetes/bin/nvidia' });
+    for (const platform of OPERATOR_PLATFORMS.filter((x) => x !== 'gke')) expect(renderGpuOperatorStack({ platform }).values.toolkit).not.toHaveProperty('env');
+  });
+
   test('GKE gets the quota that admits the operator\'s system-critical priority classes', () => {
     const q = find(renderGpuOperatorStack({ platform: 'gke' }).objects, 'ResourceQuota');
     expect(q.spec.scopeSelector.matchExpressions[0]).toEqual({ operator: 'In', scopeName: 'PriorityClass', values: ['system-node-critical', 'system-cluster-critical'] });
