@@ -9,3 +9,5 @@ export * from './validation-plugin';
 export * from './yaml-writer';
 export * from './inference-gateway';
 export * from './vllm-dashboard';
+export * from './gpu-dashboard';
+export * from './etcd-dashboard';

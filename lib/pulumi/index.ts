@@ -8,3 +8,5 @@ export * from './warnings';
 export * from './gpu-fleet';
 export * from './inference-gateway';
 export * from './vllm-dashboard';
+export * from './gpu-dashboard';
+export * from './etcd-dashboard';
