@@ -69,7 +69,8 @@ function variableJson(v: DashboardVariable): Record<string, unknown> {
     const values = v.values ?? [];
     return { ...common, type: 'custom', query: values.join(','), options: values.map((x) => ({ text: x, value: x, selected: false })) };
   }
-  return { ...common, type: 'query', datasource: DATASOURCE, query: { query: v.query, refId: 'variable' }, refresh: 2, sort: 1 };
+  // `refresh: 2`: on time range change, so nodes that joined show up.
+  return { ...common, type: 'query', datasource: DATASOURCE, query: v.query, definition: v.query, refresh: 2, sort: 1 };
 }
 
 /** The Grafana dashboard JSON model (schemaVersion 39): time series panels two to a row. */
