@@ -133,8 +133,9 @@ export function gpuDashboardPanels(o: GpuDashboardOptions = {}, counters: readon
     {
       title: 'ECC errors per hour', unit: 'short', needs: ['DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL'],
       targets: [
-        { expr: by('sum', DEVICE, 'increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[1h])'), legendFormat: `single-bit ${DEVICE_LEGEND}` },
-        { expr: by('sum', DEVICE, 'increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h])'), legendFormat: `double-bit ${DEVICE_LEGEND}` },
+        // max, not sum: a device counter repeated on the series of each MIG instance must not be counted per instance.
+        { expr: by('max', DEVICE, 'increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[1h])'), legendFormat: `single-bit ${DEVICE_LEGEND}` },
+        { expr: by('max', DEVICE, 'increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h])'), legendFormat: `double-bit ${DEVICE_LEGEND}` },
       ],
     },
     {

@@ -41,6 +41,8 @@ describe('GPU pools Grafana dashboard', () => {
     expect(panels[0].targets[0].expr).toMatch(/^max by \(node, gpu, GPU_I_PROFILE, GPU_I_ID\) /);
     expect(panels[0].targets[0].legendFormat).toBe('{{node}} GPU {{gpu}} {{GPU_I_PROFILE}}');
     expect(panels.find((p) => p.title === 'Graphics engine active per pod')!.targets[0].expr).toContain('DCGM_FI_PROF_GR_ENGINE_ACTIVE{pod!="",namespace!="gpu-operator"}');
+    // Device metrics per GPU, never summed over the GPU's series.
+    for (const t of panels.find((p) => p.title === 'ECC errors per hour')!.targets) expect(t.expr).toMatch(/^max by \(node, gpu\) /);
     // No MIG pool: no MIG panel.
     expect(gpuDashboardPanels({ pools: [t4] }).map((p) => p.title)).not.toContain('MIG instances per profile');
   });
