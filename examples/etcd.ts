@@ -22,3 +22,6 @@ export const EXAMPLE_ETCD: Record<string, ExternalEtcdClusterProps & { readonly 
     quotaBackendBytes: 4 * 2 ** 30,
   },
 };
+
+/** The etcd charts that also get the etcd Grafana dashboard (in the cluster's namespace). */
+export const EXAMPLE_ETCD_DASHBOARDS: readonly string[] = ['etcd-kubernetes'];

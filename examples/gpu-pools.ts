@@ -43,3 +43,6 @@ export const EXAMPLE_OPERATORS: Record<string, Omit<GpuOperatorStackOptions, 'po
   'gpu-operator-eks': { platform: 'eks', delivery: 'flux', pools: ['h100-mig', 'a100-hybrid', 't4-shared'], monitoring: { labels: { release: 'kube-prometheus-stack' } } },
   'gpu-operator-gke': { platform: 'gke', delivery: 'argocd', pools: ['h100-mig'] },
 };
+
+/** The operator charts that also get the GPU pools Grafana dashboard. */
+export const EXAMPLE_GPU_DASHBOARDS: readonly string[] = ['gpu-operator-eks'];

@@ -1,12 +1,12 @@
 import { App, Chart } from 'cdk8s';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { draGpuClaim, ExternalEtcdCluster, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../lib';
+import { draGpuClaim, EtcdDashboard, ExternalEtcdCluster, GpuDashboard, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../lib';
 import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from './dra-kueue';
-import { EXAMPLE_ETCD } from './etcd';
+import { EXAMPLE_ETCD, EXAMPLE_ETCD_DASHBOARDS } from './etcd';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from './gateway';
 import { EXAMPLE_FLEET_SERVICES, EXAMPLE_FLEETS } from './fleet';
-import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from './gpu-pools';
+import { EXAMPLE_GPU_DASHBOARDS, EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from './gpu-pools';
 import { EXAMPLE_SERVICES } from './services';
 
 /**
@@ -30,7 +30,9 @@ export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): A
   }
   for (const [chartName, { pools: names, ...options }] of Object.entries(EXAMPLE_OPERATORS)) {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
-    new GpuOperatorStack(chart, 'Operator', { ...options, pools: names.map((n) => pools[n]) });
+    const stack = new GpuOperatorStack(chart, 'Operator', { ...options, pools: names.map((n) => pools[n]) });
+    // The GPU pools dashboard (DCGM, MIG instances included) for the stack's pools.
+    if (EXAMPLE_GPU_DASHBOARDS.includes(chartName)) new GpuDashboard(chart, 'Dashboard', { stack });
   }
   // A planned fleet: its pools, services and its own GPU Operator (the stack collects the fleet's pools). The fleet
   // writes `<chart>.fleet.svg` beside the manifests and prints its plan table at synth.
@@ -46,7 +48,8 @@ export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): A
   for (const [key, service] of Object.entries(gatewayServices)) new VllmDashboard(gatewayChart, `${key}-dashboard`, { service });
   for (const [chartName, options] of Object.entries(EXAMPLE_ETCD)) {
     const chart = new Chart(app, chartName, { disableResourceNameHashes: true });
-    new ExternalEtcdCluster(chart, 'Etcd', options);
+    const etcd = new ExternalEtcdCluster(chart, 'Etcd', options);
+    if (EXAMPLE_ETCD_DASHBOARDS.includes(chartName)) new EtcdDashboard(chart, 'Dashboard', { cluster: etcd });
   }
   // GPUs through DRA: the operator with the NVIDIA DRA driver, and a service whose claim is checked against its gates.
   const draChart = new Chart(app, EXAMPLE_DRA_CHART, { disableResourceNameHashes: true });

@@ -1,8 +1,8 @@
-import { draGpuClaim, ExternalEtcdCluster, GpuNodePool, GpuOperatorStack, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../../lib/pulumi';
+import { draGpuClaim, EtcdDashboard, ExternalEtcdCluster, GpuDashboard, GpuNodePool, GpuOperatorStack, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../../lib/pulumi';
 import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from '../dra-kueue';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from '../gateway';
-import { EXAMPLE_ETCD } from '../etcd';
-import { EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
+import { EXAMPLE_ETCD, EXAMPLE_ETCD_DASHBOARDS } from '../etcd';
+import { EXAMPLE_GPU_DASHBOARDS, EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
 import { EXAMPLE_SERVICES } from '../services';
 
 /**
@@ -25,6 +25,10 @@ export const operators = Object.fromEntries(
 );
 
 export const etcdClusters = Object.fromEntries(Object.entries(EXAMPLE_ETCD).map(([name, options]) => [name, new ExternalEtcdCluster(name, options)]));
+
+/** The GPU pools dashboard of the EKS stack and the etcd dashboard of the Kubernetes-hosted cluster, under their chart's name. */
+export const gpuDashboards = Object.fromEntries(EXAMPLE_GPU_DASHBOARDS.map((name) => [name, new GpuDashboard(name, { stack: operators[name] })]));
+export const etcdDashboards = Object.fromEntries(EXAMPLE_ETCD_DASHBOARDS.map((name) => [name, new EtcdDashboard(name, { cluster: etcdClusters[name] })]));
 
 /** The kubeadm ClusterConfiguration of every etcd cluster. */
 export const kubeadmConfigs = Object.fromEntries(Object.entries(etcdClusters).map(([name, etcd]) => [name, etcd.kubeadmConfig]));

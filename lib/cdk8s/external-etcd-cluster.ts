@@ -27,6 +27,8 @@ export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
   }
 
   public readonly resolved: ResolvedEtcdCluster;
+  /** The namespace of Kubernetes-hosted members. @default - none: members on hosts */
+  public readonly namespace?: string;
   public readonly endpoints: readonly string[];
   public readonly apiObjects: Readonly<Record<string, ApiObject>>;
   /** Hosts mode: the files for every member and the scripts. */
@@ -48,6 +50,7 @@ export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
     if (options.kubernetes) {
       const render = renderEtcdKubernetes({ ...options, name, kubernetes: options.kubernetes });
       this.resolved = render.resolved;
+      this.namespace = render.namespace;
       this.endpoints = render.endpoints;
       this.restore = render.restore;
       this.apiObjects = addRenderedObjects(this, name, render.objects);

@@ -10,3 +10,5 @@ export * from './yaml-writer';
 export * from './inference-gateway';
 export * from './vllm-dashboard';
 export * from './kueue-queues';
+export * from './gpu-dashboard';
+export * from './etcd-dashboard';

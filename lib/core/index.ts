@@ -39,3 +39,6 @@ export * from './routing/options';
 export * from './routing/render';
 export * from './routing/props';
 export * from './dashboards/vllm';
+export * from './dashboards/grafana';
+export * from './dashboards/gpu';
+export * from './dashboards/etcd';

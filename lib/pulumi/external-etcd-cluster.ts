@@ -24,6 +24,8 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource implements Etc
   }
 
   public readonly resolved: ResolvedEtcdCluster;
+  /** The namespace of Kubernetes-hosted members. @default - none: members on hosts */
+  public readonly namespace?: string;
   public readonly endpoints: readonly string[];
   public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
   public readonly hostFiles?: EtcdHostsRender;
@@ -42,6 +44,7 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource implements Etc
     super('gpuplane:index:ExternalEtcdCluster', name, {}, opts);
     logWarnings(this, warnings);
     this.resolved = (k8sRender ?? hostsRender)!.resolved;
+    this.namespace = k8sRender?.namespace;
     this.endpoints = k8sRender ? k8sRender.endpoints : hostsRender!.resolved.members.map((m) => m.clientUrl);
     this.resources = k8sRender ? createKubernetesResources(this, name, objectName, k8sRender.objects) : {};
     this.hostFiles = hostsRender;

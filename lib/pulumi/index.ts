@@ -9,3 +9,5 @@ export * from './gpu-fleet';
 export * from './inference-gateway';
 export * from './vllm-dashboard';
 export * from './kueue-queues';
+export * from './gpu-dashboard';
+export * from './etcd-dashboard';

@@ -124,6 +124,17 @@ describe('examples', () => {
     expect(kubeadm.etcd.external.endpoints).toEqual([0, 1, 2].map((i) => `https://etcd-main-${i}.etcd-main-peer.etcd.svc:2379`));
   });
 
+  test('dashboards: the GPU pools dashboard of the EKS stack (its three pools) and the etcd dashboard of the Kubernetes-hosted cluster', () => {
+    const gpu = find(charts['gpu-operator-eks'], 'ConfigMap', 'gpu-pools-grafana-dashboard');
+    expect(gpu.metadata).toMatchObject({ namespace: 'gpu-operator', labels: { grafana_dashboard: '1' } });
+    const gpuJson = JSON.parse(gpu.data['gpu-pools.json']);
+    expect(gpuJson.templating.list.find((v: { name: string }) => v.name === 'pool').query).toBe('h100-mig,a100-hybrid,t4-shared');
+    const etcd = find(charts['etcd-kubernetes'], 'ConfigMap', 'etcd-main-grafana-dashboard');
+    expect(etcd.metadata).toMatchObject({ namespace: 'etcd', labels: { grafana_dashboard: '1' } });
+    expect(etcd.data['etcd-main.json']).toContain('job=\\"etcd-main-metrics\\"');
+    expect(charts['gpu-operator-gke'].filter((o) => o.metadata.labels?.grafana_dashboard)).toEqual([]);
+  });
+
   test('etcd: the 5-member hosts-mode cluster writes every member file and script', () => {
     expect(charts['etcd-hosts']).toEqual([]);
     const names = sideFiles.map((f) => f.slice(outdir.length + 1));
@@ -160,6 +171,7 @@ describe('examples', () => {
       ...Object.values(program.pools).flatMap((p) => Object.values(p.resources)),
       ...Object.values(program.operators).flatMap((o) => [...Object.values(o.resources), o.release]),
       ...Object.values(program.etcdClusters).flatMap((e) => Object.values(e.resources)),
+      ...[...Object.values(program.gpuDashboards), ...Object.values(program.etcdDashboards)].flatMap((d) => Object.values(d.resources)),
     ] as pulumiTypes.Resource[];
     await settle(all);
     for (const [chart, options] of Object.entries(EXAMPLE_SERVICES)) {

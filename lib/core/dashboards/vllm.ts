@@ -1,8 +1,7 @@
-import { GpuplaneValidationError } from '../errors';
-import { canonicalize, KubeObject } from '../kube';
+import { refuse } from '../errors';
 import { dnsLabel } from '../options/formats';
 import { checkOptions, obj, opt, Schema, str } from '../options/schema';
-import { assertValidObjects } from '../validate';
+import { DashboardConfigMapOptions, dashboardConfigMap, DashboardPanel, DashboardRender, FOLDER, grafanaDashboard, promQuote, SIDECAR_LABEL } from './grafana';
 import { DEFAULT_VLLM_VERSION, interTokenLatencyMetric, kvCacheUsageMetric, parseVllmVersion } from '../vllm/version';
 
 /** What a dashboard reads from a service (a VllmService's `resolved`). */
@@ -14,7 +13,7 @@ export interface DashboardServiceSpec {
   readonly vllmVersion?: string;
 }
 
-export interface VllmDashboardOptions {
+export interface VllmDashboardOptions extends DashboardConfigMapOptions {
   readonly service: DashboardServiceSpec;
   /**
    * Namespace of the ConfigMap. kube-prometheus-stack's Grafana sidecar reads only Grafana's own namespace unless
@@ -22,18 +21,7 @@ export interface VllmDashboardOptions {
    * @default - the service's namespace (set `searchNamespace: ALL`, or name Grafana's namespace here)
    */
   readonly namespace?: string;
-  /** Grafana folder (the sidecar's `grafana_folder` annotation, with `folderAnnotation` set). @default - none: the sidecar's default folder */
-  readonly folder?: string;
 }
-
-export interface DashboardPanel {
-  readonly title: string;
-  readonly unit: string;
-  readonly targets: readonly { readonly expr: string; readonly legendFormat: string }[];
-}
-
-/** The sidecar's default label (kube-prometheus-stack `grafana.sidecar.dashboards.label`/`labelValue`). */
-export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 
 const SERVICE = obj<DashboardServiceSpec>({
   name: dnsLabel(),
@@ -45,13 +33,11 @@ const SERVICE = obj<DashboardServiceSpec>({
 const SCHEMA: Schema<VllmDashboardOptions> = obj<VllmDashboardOptions>({
   service: SERVICE,
   namespace: opt(dnsLabel()),
-  folder: opt(str({ minLength: 1, maxLength: 200 })),
+  folder: FOLDER,
+  sidecarLabel: SIDECAR_LABEL,
 });
 
-/** The dashboard's data source variable (Grafana reads `$datasource` as the variable). */
-const DATASOURCE = { type: 'prometheus', uid: '$datasource' };
-
-const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+const quote = promQuote;
 
 /** The panels of a vLLM service's dashboard, every query scoped to its namespace and served model, per model. */
 export function vllmDashboardPanels(s: DashboardServiceSpec): DashboardPanel[] {
@@ -88,32 +74,10 @@ export function vllmDashboardPanels(s: DashboardServiceSpec): DashboardPanel[] {
 
 /** The Grafana dashboard JSON model (schemaVersion 39) of a vLLM service. */
 export function vllmDashboard(s: DashboardServiceSpec): Record<string, unknown> {
-  const panels = vllmDashboardPanels(s).map((p, i) => ({
-    id: i + 1,
-    type: 'timeseries',
-    title: p.title,
-    datasource: DATASOURCE,
-    gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
-    fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
-    targets: p.targets.map((t, j) => ({ refId: String.fromCharCode(65 + j), expr: t.expr, legendFormat: t.legendFormat, datasource: DATASOURCE })),
-  }));
-  return {
-    title: `vLLM ${s.namespace}/${s.name}`,
-    uid: `gpuplane-vllm-${s.namespace}-${s.name}`.slice(0, 40),
-    tags: ['gpuplane', 'vllm'],
-    schemaVersion: 39,
-    editable: false,
-    time: { from: 'now-6h', to: 'now' },
-    refresh: '30s',
-    templating: { list: [{ name: 'datasource', type: 'datasource', query: 'prometheus', label: 'Data source' }] },
-    panels,
-  };
+  return grafanaDashboard({ title: `vLLM ${s.namespace}/${s.name}`, uid: `gpuplane-vllm-${s.namespace}-${s.name}`, tags: ['gpuplane', 'vllm'], panels: vllmDashboardPanels(s) });
 }
 
-export interface VllmDashboardRender {
-  readonly dashboard: Record<string, unknown>;
-  readonly objects: readonly KubeObject[];
-}
+export type VllmDashboardRender = DashboardRender;
 
 /** A ConfigMap holding the service's dashboard, labelled for kube-prometheus-stack's Grafana sidecar. */
 export function renderVllmDashboard(options: VllmDashboardOptions): VllmDashboardRender {
@@ -123,19 +87,11 @@ export function renderVllmDashboard(options: VllmDashboardOptions): VllmDashboar
   const picked = s && typeof s === 'object' ? { name: s.name, namespace: s.namespace, servedModelName: s.servedModelName, vllmVersion: s.vllmVersion } : s;
   checkOptions(subject, SCHEMA, { ...options, service: picked });
   if (parseVllmVersion(picked!.vllmVersion ?? DEFAULT_VLLM_VERSION) === undefined) {
-    throw new GpuplaneValidationError(subject, [{ field: 'service.vllmVersion', message: 'must be a vLLM version', value: picked!.vllmVersion }]);
+    refuse(subject, { field: 'service.vllmVersion', message: 'must be a vLLM version', value: picked!.vllmVersion, allowed: 'e.g. 0.26.0', fix: 'pass the VllmService itself, or its vllmVersion' });
   }
   const dashboard = vllmDashboard(picked!);
-  const name = `${picked!.name}-grafana-dashboard`;
-  const configMap = canonicalize({
-    apiVersion: 'v1', kind: 'ConfigMap',
-    metadata: {
-      name, namespace: options.namespace ?? picked!.namespace,
-      labels: { ...GRAFANA_DASHBOARD_LABEL, 'app.kubernetes.io/instance': picked!.name, 'app.kubernetes.io/managed-by': 'gpuplane' },
-      annotations: options.folder ? { grafana_folder: options.folder } : undefined,
-    },
-    data: { [`${picked!.name}.json`]: `${JSON.stringify(dashboard, null, 2)}\n` },
-  } as KubeObject);
-  assertValidObjects(subject, [configMap]);
-  return { dashboard, objects: [configMap] };
+  return dashboardConfigMap(subject, {
+    name: `${picked!.name}-grafana-dashboard`, namespace: options.namespace ?? picked!.namespace, instance: picked!.name, dashboard,
+    folder: options.folder, sidecarLabel: options.sidecarLabel,
+  });
 }
