@@ -180,14 +180,22 @@ export function groupLoadSeconds(weightsGiB: number, m: ResolvedMultiNode, opts:
 export function multiNodeFix(input: VllmMemoryInput, model: ModelSpec, gpu: GpuSpec, gpusPerNode: number, currentRanks: number): string | undefined {
   const heads = model.attentionHeads;
   if (heads !== undefined && heads % gpusPerNode !== 0) return undefined;
+  // The fewest nodes that hold a few requests of maxModelLen at once (a layout that fits one request only queues),
+  // else the fewest that fit at all.
+  let firstFit: string | undefined;
   for (let nodes = 2; nodes <= 8; nodes++) {
     if (gpusPerNode * nodes <= currentRanks || model.layers < nodes) continue;
     const e = estimateVllmMemory({ ...input, tensorParallelSize: gpusPerNode, pipelineParallelSize: nodes, nodes });
     if (!e.fits) continue;
-    return `span nodes: tensorParallelSize: ${gpusPerNode}, pipelineParallelSize: ${nodes} on ${nodes} nodes of ${gpusPerNode} x ${gpu.id} fits, with ${e.weightsGiBPerGpu} GiB of weights and ${e.availableKvGiB} GiB of KV cache per rank (${e.maxConcurrency} requests of maxModelLen at once)`;
+    const sentence = `span nodes: tensorParallelSize: ${gpusPerNode}, pipelineParallelSize: ${nodes} on ${nodes} nodes of ${gpusPerNode} x ${gpu.id} fits, with ${e.weightsGiBPerGpu} GiB of weights and ${e.availableKvGiB} GiB of KV cache per rank (${e.maxConcurrency} requests of maxModelLen at once)`;
+    if (e.maxConcurrency >= MIN_ADVISED_CONCURRENCY) return sentence;
+    firstFit ??= sentence;
   }
-  return undefined;
+  return firstFit;
 }
+
+/** Whole maxModelLen requests a suggested layout must hold at once. */
+const MIN_ADVISED_CONCURRENCY = 4;
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
