@@ -34,6 +34,7 @@ const PROGRAMS: Record<string, string> = {
   // Type-checked only: constructing the pack serves it to a Pulumi engine that is not there.
   'pulumi-policy-pack': block('gpuplanePolicyPack('),
   gateway: CHART_PRELUDE + block('new InferenceGateway('),
+  'multi-node': CHART_PRELUDE + block('pipelineParallelSize: 2,'),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');
@@ -112,6 +113,11 @@ describe('README examples', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
     expect(() => run('gpu-pools', cwd)).not.toThrow();
     expect(() => run('etcd', cwd)).not.toThrow();
+  });
+
+  test('the multi-node example constructs its LeaderWorkerSet and prints the per-rank numbers', () => {
+    const { stdout } = run('multi-node', mkdtempSync(join(tmpdir(), 'gpuplane-readme-')));
+    expect(stdout).toContain('LeaderWorkerSet llama-405b-lws: 2 pods x 8 GPUs, native launch, 47.253 GiB of weights per rank');
   });
 
   test('the fleet planner example plans and constructs the fleet', () => {
