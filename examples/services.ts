@@ -62,10 +62,13 @@ export const EXAMPLE_SERVICES: Record<string, VllmServiceOptions> = {
     multiNode: { socketInterface: 'eth0' },
   },
   // DeepSeek-R1 (671B MoE, FP8 checkpoint, MLA) across 2 nodes of 8 x H100 on an InfiniBand fabric: each rank gets an
-  // HCA from the RDMA device plugin and IPC_LOCK for GPUDirect RDMA.
+  // HCA from the RDMA device plugin and IPC_LOCK for GPUDirect RDMA, which PodSecurity baseline refuses, so it runs in
+  // a namespace of its own that gpuplane creates with enforce=privileged.
   'deepseek-r1-multinode': {
     name: 'deepseek-r1',
-    namespace: 'inference',
+    namespace: 'inference-rdma',
+    createNamespace: true,
+    namespaceGpuQuota: 32,
     model: 'deepseek-r1',
     gpu: 'H100-80GB',
     tensorParallelSize: 8,

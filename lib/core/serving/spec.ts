@@ -22,6 +22,8 @@ export interface ServingSpec {
   readonly workloadRef?: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   /** Labels, beyond the selector labels, of the pods the Service sends traffic to (a group's leaders). @default - none: every pod serves */
   readonly servingPodLabels?: Readonly<Record<string, string>>;
+  /** Extra labels of the namespace gpuplane creates (a PodSecurity level the pods need). @default - none */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
   readonly spareGpus: number;
   readonly minReplicas: number;
   readonly maxPossibleReplicas: number;

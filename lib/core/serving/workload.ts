@@ -85,7 +85,7 @@ export function renderDisruptionBudget(r: ServingSpec): KubeObject {
 
 export function renderNamespace(r: ServingSpec): KubeObject[] {
   if (!r.createNamespace) return [];
-  const out: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpuplane' } } }];
+  const out: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, labels: { ...r.namespaceLabels, 'app.kubernetes.io/managed-by': 'gpuplane' } } }];
   if (r.namespaceGpuQuota !== undefined) {
     // Quotas on extended resources take only the `requests.` prefix.
     out.push({

@@ -85,6 +85,7 @@ interface LayoutInput {
   readonly version: VersionTuple;
   readonly versionString: string;
   readonly multiNode?: MultiNodeOptions;
+  readonly createNamespace?: boolean;
 }
 
 /**
@@ -148,6 +149,9 @@ export function resolveMultiNode(i: LayoutInput, p: ProblemCollector, warnings: 
   }
   if (rdmaFabric && m.rdma === undefined) {
     warnings.push(`VllmService '${i.name}' declares multiNode.interconnect '${interconnect}' without multiNode.rdma: unless the pods get an RDMA device some other way (host network, a CNI that injects it), NCCL finds no HCA in the pod and falls back to TCP sockets. Set multiNode.rdma to the device plugin's resource (e.g. rdma/ib), and check NCCL_DEBUG=INFO shows NET/IB, not NET/Socket.`);
+  }
+  if (m.rdma && !i.createNamespace) {
+    warnings.push(`VllmService '${i.name}' adds the IPC_LOCK capability GPUDirect RDMA needs, which PodSecurity 'baseline' and 'restricted' refuse: the namespace must enforce 'privileged' (label pod-security.kubernetes.io/enforce=privileged), or set createNamespace and gpuplane labels it.`);
   }
   if (!native) {
     warnings.push(`VllmService '${i.name}' runs vLLM ${i.versionString} across nodes through Ray (vLLM's own multi-node launch needs ${MULTI_NODE_MILESTONES.nativeLaunch}); the leader waits at most 300 s for the workers to join before it fails and LWS recreates the group.`);
@@ -293,6 +297,15 @@ export function renderLeaderWorkerSet(r: ResolvedVllmService, base: Obj, annotat
       leaderWorkerTemplate: leaderWorkerTemplate(r, base),
     },
   };
+}
+
+/**
+ * Labels of a namespace gpuplane creates for the service: GPUDirect RDMA's IPC_LOCK is outside PodSecurity baseline
+ * (kubernetes.io Pod Security Standards: baseline allows only the default capabilities), so such a namespace enforces
+ * 'privileged'.
+ */
+export function multiNodeNamespaceLabels(m: ResolvedMultiNode | undefined): Record<string, string> | undefined {
+  return m?.rdma ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : undefined;
 }
 
 /** Labels that select the leader pods only (the API server): the Service routes there. */

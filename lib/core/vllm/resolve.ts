@@ -6,7 +6,7 @@ import { durationSeconds } from '../options/formats';
 import { checkOptions } from '../options/schema';
 import { GPU_MEMORY_UTILIZATION_REASON, HF_TOKEN_ENV_VARS, MAX_GPU_MEMORY_UTILIZATION, UNPINNED_IMAGE_REASON } from '../validate/production';
 import { estimateVllmMemory, VllmMemoryInput, weightsGiB } from './estimator';
-import { groupLoadSeconds, leaderSelector, multiNodeFix, ResolvedMultiNode, resolveMultiNode } from './multinode';
+import { groupLoadSeconds, leaderSelector, multiNodeFix, multiNodeNamespaceLabels, ResolvedMultiNode, resolveMultiNode } from './multinode';
 import { parseVllmArgs, TWO_BYTE_DTYPES, VLLM_FLAG_RULES } from './flags';
 import type { AutoscalingOptions, CustomModel, MonitoringOptions, ResolvedVllmService, VllmServiceOptions } from './options';
 import { VLLM_SERVICE_OPTIONS } from './options-schema';
@@ -367,7 +367,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   const tp = shape.tensorParallelSize;
   const pp = o.pipelineParallelSize ?? 1;
   if (shape.model) p.check(pp <= shape.model.layers, { field: 'pipelineParallelSize', message: `must not exceed the model's ${shape.model.layers} layers (each stage holds at least one)`, value: pp, allowed: `1..${shape.model.layers}`, fix: 'use the number of nodes, e.g. 2' });
-  const multiNode = resolveMultiNode({ name: o.name, tensorParallelSize: tp, pipelineParallelSize: pp, gpusPerNode: shape.gpusPerNode, placement: shape.placement, version, versionString, multiNode: o.multiNode }, p, warnings);
+  const multiNode = resolveMultiNode({ name: o.name, tensorParallelSize: tp, pipelineParallelSize: pp, gpusPerNode: shape.gpusPerNode, placement: shape.placement, version, versionString, multiNode: o.multiNode, createNamespace: o.createNamespace }, p, warnings);
   // GPUs one pod requests: the whole replica on one node, one node's worth per rank of a group.
   const gpusPerPod = multiNode ? shape.gpusPerNode : tp * pp;
   const podsPerReplica = multiNode?.nodes ?? 1;
@@ -451,7 +451,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     gpusPerNode: shape.gpusPerNode, placement: shape.placement, gpuResourceName: shape.gpuResourceName, nodeSelector: shape.nodeSelector,
     tolerations: shape.tolerations, sharedGpu: shape.sharedGpu, tensorParallelSize: tp, pipelineParallelSize: pp, multiNode, gpuMemoryUtilization: util,
     ...engine,
-    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod, podsPerReplica, workloadRef: multiNode ? { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: multiNode.setName } : undefined, servingPodLabels: multiNode ? leaderSelector() : undefined, ...startup, modelCache, ...scaling,
+    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod, podsPerReplica, workloadRef: multiNode ? { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: multiNode.setName } : undefined, servingPodLabels: multiNode ? leaderSelector() : undefined, namespaceLabels: multiNodeNamespaceLabels(multiNode), ...startup, modelCache, ...scaling,
     spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
     ...surroundings, labels: o.labels ?? {}, memory, warnings,
   };

@@ -198,6 +198,15 @@ describe('multi-node VllmService: layout refusals', () => {
     expect(validateObjects(objects)).toEqual([]);
   });
 
+  test('RDMA devices need IPC_LOCK, outside PodSecurity baseline: a created namespace enforces privileged, an existing one is warned about', () => {
+    const rdma = { interconnect: 'infiniband' as const, rdma: { resourceName: 'rdma/ib' } };
+    expect(resolveVllmService({ ...base, multiNode: rdma }).warnings.join('\n')).toContain("adds the IPC_LOCK capability GPUDirect RDMA needs, which PodSecurity 'baseline' and 'restricted' refuse");
+    const own = renderVllmService({ ...base, namespace: 'llm-rdma', createNamespace: true, multiNode: rdma });
+    expect(find(own.objects, 'Namespace').metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'gpuplane', 'pod-security.kubernetes.io/enforce': 'privileged' });
+    expect(own.resolved.warnings.join('\n')).not.toContain('IPC_LOCK');
+    expect(find(renderVllmService({ ...base, namespace: 'llm', createNamespace: true }).objects, 'Namespace').metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'gpuplane' });
+  });
+
   test('warns if an RDMA fabric is declared without RDMA devices in the pod', () => {
     const r = resolveVllmService({ ...base, multiNode: { interconnect: 'roce' } });
     expect(r.warnings.join('\n')).toContain("declares multiNode.interconnect 'roce' without multiNode.rdma");
