@@ -43,7 +43,7 @@ const NAMESPACES: Record<string, { enforce: string; warn: string }> = {
 };
 
 /** Kinds applied for real (not dry-run) and read back. */
-const APPLIED_FOR_REAL = new Set(['Namespace', 'Deployment', 'StatefulSet', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob', 'PersistentVolumeClaim', 'NodePool', 'ServiceMonitor', 'ScaledObject']);
+const APPLIED_FOR_REAL = new Set(['Namespace', 'Deployment', 'StatefulSet', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob', 'PersistentVolumeClaim', 'NodePool', 'ServiceMonitor', 'ScaledObject', 'LeaderWorkerSet']);
 
 function synthExamples(): Record<string, KubeObject[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-apiserver-examples-'));
@@ -307,7 +307,7 @@ describeWithComponents(['kube-apiserver'], 'every example applied to a real kube
     }
     timings.realApplyMs = Date.now() - t0;
     expect(failures).toEqual([]);
-    expect([...kindsDone].sort()).toEqual(expect.arrayContaining(['Deployment', 'HorizontalPodAutoscaler', 'NodePool', 'PodDisruptionBudget', 'Service', 'ServiceMonitor', 'StatefulSet']));
+    expect([...kindsDone].sort()).toEqual(expect.arrayContaining(['Deployment', 'HorizontalPodAutoscaler', 'LeaderWorkerSet', 'NodePool', 'PodDisruptionBudget', 'Service', 'ServiceMonitor', 'StatefulSet']));
   }, 120000);
 
   test('the server refuses what it must: an unknown field, a bad label value, a bad quantity (the strict check is live)', async () => {
