@@ -48,4 +48,34 @@ export const EXAMPLE_SERVICES: Record<string, VllmServiceOptions> = {
     networkPolicy: { allowedNamespaces: ['chat-frontend'] },
     monitoring: { labels: { release: 'kube-prometheus-stack' }, ttftObjectiveSeconds: 1.5 },
   },
+  // Llama 3.1 405B in BF16 does not fit one 8 x H100 node (94.5 GiB of weights per GPU): a LeaderWorkerSet of 2 pods
+  // per replica, TP 8 inside each node over NVLink, PP 2 across the nodes over plain Ethernet (one hand-off per step).
+  'llama-405b-multinode': {
+    name: 'llama-405b',
+    namespace: 'inference',
+    model: 'llama-3.1-405b',
+    gpu: 'H100-80GB',
+    tensorParallelSize: 8,
+    pipelineParallelSize: 2,
+    maxModelLen: 8192,
+    autoscaling: { minReplicas: 2, maxReplicas: 3 },
+    multiNode: { socketInterface: 'eth0' },
+  },
+  // DeepSeek-R1 (671B MoE, FP8 checkpoint, MLA) across 2 nodes of 8 x H100 on an InfiniBand fabric: each rank gets an
+  // HCA from the RDMA device plugin and IPC_LOCK for GPUDirect RDMA, which PodSecurity baseline refuses, so it runs in
+  // a namespace of its own that gpuplane creates with enforce=privileged.
+  'deepseek-r1-multinode': {
+    name: 'deepseek-r1',
+    namespace: 'inference-rdma',
+    createNamespace: true,
+    namespaceGpuQuota: 32,
+    model: 'deepseek-r1',
+    gpu: 'H100-80GB',
+    tensorParallelSize: 8,
+    pipelineParallelSize: 2,
+    maxModelLen: 32768,
+    autoscaling: false,
+    replicas: 2,
+    multiNode: { interconnect: 'infiniband', socketInterface: 'eth0', ibHca: 'mlx5', rdma: { resourceName: 'rdma/ib', count: 1 } },
+  },
 };

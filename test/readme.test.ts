@@ -36,6 +36,7 @@ const PROGRAMS: Record<string, string> = {
   gateway: CHART_PRELUDE + block("new InferenceGateway(chart, 'Chat'"),
   'lora-and-scale-to-zero': CHART_PRELUDE + block("new VllmService(chart, 'Mistral'"),
   'dra-kueue': CHART_PRELUDE + block('draGpuClaim({'),
+  'multi-node': CHART_PRELUDE + block('pipelineParallelSize: 2,'),
 };
 
 const snippetDir = join(ROOT, '.readme-snippets');
@@ -123,6 +124,11 @@ describe('README examples', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gpuplane-readme-'));
     expect(() => run('gpu-pools', cwd)).not.toThrow();
     expect(() => run('etcd', cwd)).not.toThrow();
+  });
+
+  test('the multi-node example constructs its LeaderWorkerSet and prints the per-rank numbers', () => {
+    const { stdout } = run('multi-node', mkdtempSync(join(tmpdir(), 'gpuplane-readme-')));
+    expect(stdout).toContain('LeaderWorkerSet llama-405b-lws: 2 pods x 8 GPUs, native launch, 47.253 GiB of weights per rank');
   });
 
   test('the fleet planner example plans and constructs the fleet', () => {

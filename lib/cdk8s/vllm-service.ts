@@ -20,6 +20,7 @@ export class VllmService extends Construct implements PlacedWorkloadSource {
   public readonly memory: VllmMemoryEstimate;
   /** Every rendered object by id (`Deployment`, `Service`, `HorizontalPodAutoscaler`, ...). */
   public readonly apiObjects: Readonly<Record<string, ApiObject>>;
+  /** The workload: the Deployment, or the LeaderWorkerSet (`LeaderWorkerSet-lws`) of a service whose replicas span nodes. */
   public readonly deployment: ApiObject;
   public readonly service: ApiObject;
   /** In-cluster base URL of the OpenAI-compatible API. */
@@ -42,7 +43,7 @@ export class VllmService extends Construct implements PlacedWorkloadSource {
     this.resolved = render.resolved;
     this.memory = render.resolved.memory;
     this.apiObjects = addRenderedObjects(this, name, render.objects);
-    this.deployment = this.apiObjects.Deployment;
+    this.deployment = this.apiObjects.Deployment ?? this.apiObjects['LeaderWorkerSet-lws'];
     this.service = this.apiObjects.Service;
     this.url = `http://${name}.${render.resolved.namespace}.svc.cluster.local:8000/v1`;
   }

@@ -72,8 +72,11 @@ export const KINDS: readonly KindInfo[] = [
   { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', schema: json('./validate/schemas/kueue', 'KUEUE_LOCAL_QUEUE_SCHEMA') },
   // A group of pods per replica: the leader's template and the workers' (leaderworkerset.x-k8s.io/v1, LWS v0.10).
   {
-    apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', workload: false,
+    // No spec.selector: the controller labels its pods (leaderworkerset.sigs.k8s.io/name, worker-index), which
+    // validate/semantic.ts adds when it matches Services, budgets and autoscalers against the templates.
+    apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', workload: true,
     podTemplates: [['spec', 'leaderWorkerTemplate', 'leaderTemplate'], ['spec', 'leaderWorkerTemplate', 'workerTemplate']],
+    schema: json('./validate/schemas/lws', 'LEADER_WORKER_SET_SCHEMA'),
   },
 ];
 

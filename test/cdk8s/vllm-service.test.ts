@@ -14,6 +14,18 @@ describe('VllmService (cdk8s)', () => {
     expect(Testing.synth(chart)).toMatchSnapshot();
   });
 
+  test('a multi-node service synthesizes its LeaderWorkerSet (through the kinds registry) and exposes it as the workload', () => {
+    const chart = Testing.chart();
+    const props = { namespace: 'inference', model: 'llama-3.1-405b', gpu: 'H100-80GB', tensorParallelSize: 8, pipelineParallelSize: 2 };
+    const svc = new VllmService(chart, 'llama-405b', props);
+    const manifests = Testing.synth(chart);
+    expect(manifests).toEqual(renderVllmService({ name: 'llama-405b', ...props }).objects);
+    expect(svc.deployment.kind).toBe('LeaderWorkerSet');
+    expect(svc.deployment.name).toBe('llama-405b-lws');
+    expect(Object.keys(svc.apiObjects)[0]).toBe('LeaderWorkerSet-lws');
+    expect(validateObjects(manifests)).toEqual([]);
+  });
+
   test('synthesizes exactly the core objects, each valid', () => {
     const chart = Testing.chart();
     const svc = new VllmService(chart, 'Llama', { namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB' });

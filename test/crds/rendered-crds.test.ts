@@ -46,6 +46,8 @@ function fixtures(): [string, KubeObject][] {
     ...named('argocd', renderGpuOperatorStack({ delivery: 'argocd', argocd: { namespace: 'gitops', project: 'platform', server: 'https://10.0.0.1:6443' }, platform: 'gke' }).objects),
     ...named('keda', renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', autoscaling: { mode: 'keda', minReplicas: 2, maxReplicas: 6, targetRequestsWaiting: 3 }, monitoring: { labels: { release: 'kps' }, interval: '15s' } } as never).objects),
     ...named('istio tuned', renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', istio: { mode: 'tuned', timeout: '600s' } }).objects),
+    ...named('multi-node on Ray, KEDA, spare GPUs', renderVllmService({ name: 'llama-405b', namespace: 'inference', model: 'llama-3.1-405b', gpu: 'H100-80GB', tensorParallelSize: 8, pipelineParallelSize: 2, vllmVersion: '0.11.0', spareGpus: 16, autoscaling: { mode: 'keda', minReplicas: 1, maxReplicas: 2 } }).objects),
+    ...named('multi-node TP 16 on RoCE', renderVllmService({ name: 'llama-405b', namespace: 'inference', model: 'llama-3.1-405b', gpu: 'H100-80GB', tensorParallelSize: 16, multiNode: { interconnect: 'roce', ibGidIndex: 3, rdma: { resourceName: 'nvidia.com/hostdev', count: 2 } }, autoscaling: false, replicas: 1 }).objects),
     ...named('istio bypass', renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', istio: { mode: 'bypass' } }).objects),
     // The ClusterPolicy the chart renders from gpuplane's values, per platform, with every kind of pool.
     ...OPERATOR_PLATFORMS.map((platform): [string, KubeObject] => [`ClusterPolicy from the ${platform} values`, clusterPolicyFromValues(renderGpuOperatorStack({ platform, pools: [pool.resolved, migPool.resolved] }).values) as unknown as KubeObject]),
@@ -59,7 +61,7 @@ describe('rendered custom resources against the real CRDs', () => {
   test('every custom resource kind gpuplane renders has a CRD in the reference', () => {
     const kinds = [...new Set(cases.map(([, o]) => `${o.apiVersion} ${o.kind}`))].sort();
     expect(kinds.filter((k) => { const [a, kind] = k.split(' '); return !crdFor(a, kind); })).toEqual([]);
-    for (const kind of ['karpenter.sh/v1 NodePool', 'source.toolkit.fluxcd.io/v1 HelmRepository', 'helm.toolkit.fluxcd.io/v2 HelmRelease', 'cert-manager.io/v1 Issuer', 'cert-manager.io/v1 Certificate', 'monitoring.coreos.com/v1 ServiceMonitor', 'monitoring.coreos.com/v1 PrometheusRule', 'keda.sh/v1alpha1 ScaledObject', 'argoproj.io/v1alpha1 Application']) {
+    for (const kind of ['karpenter.sh/v1 NodePool', 'source.toolkit.fluxcd.io/v1 HelmRepository', 'helm.toolkit.fluxcd.io/v2 HelmRelease', 'cert-manager.io/v1 Issuer', 'cert-manager.io/v1 Certificate', 'monitoring.coreos.com/v1 ServiceMonitor', 'monitoring.coreos.com/v1 PrometheusRule', 'keda.sh/v1alpha1 ScaledObject', 'argoproj.io/v1alpha1 Application', 'leaderworkerset.x-k8s.io/v1 LeaderWorkerSet']) {
       expect(kinds).toContain(kind);
     }
     expect(kinds.some((k) => k.startsWith('networking.istio.io/') && k.endsWith(' VirtualService'))).toBe(true);

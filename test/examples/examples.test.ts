@@ -8,6 +8,7 @@ import { objectId } from '../../lib/core/object-ids';
 import { validateObjects } from '../../lib/core/validate';
 import { promiseOf, recordResources, settle } from '../helpers/pulumi-mocks';
 import { find, flag, vllmContainer } from '../helpers/find';
+import { validateAgainstCrd } from '../helpers/crd-schema';
 
 const recorded = recordResources();
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -108,6 +109,30 @@ describe('examples', () => {
     const c = vllmContainer(find(charts['llama-70b-awq'], 'Deployment'));
     expect(flag(c.args, '--quantization')).toBe('awq');
     expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
+  });
+
+  test('llama-405b-multinode: a LeaderWorkerSet of 2 x 8 H100 per replica (TP 8, PP 2), valid against the real LWS CRD', () => {
+    const objs = charts['llama-405b-multinode'];
+    const lws = find(objs, 'LeaderWorkerSet');
+    expect(lws.spec.leaderWorkerTemplate.size).toBe(2);
+    const leader = lws.spec.leaderWorkerTemplate.leaderTemplate.spec.containers[0];
+    expect(flag(leader.args, '--tensor-parallel-size')).toBe('8');
+    expect(flag(leader.args, '--pipeline-parallel-size')).toBe('2');
+    expect(leader.resources.limits['nvidia.com/gpu']).toBe('8');
+    expect(find(objs, 'HorizontalPodAutoscaler').spec.scaleTargetRef.kind).toBe('LeaderWorkerSet');
+    expect(objs.some((o) => o.kind === 'Deployment')).toBe(false);
+    expect(validateAgainstCrd(lws as KubeObject)).toEqual({ errors: [], unchecked: [] });
+  });
+
+  test('deepseek-r1-multinode: the MoE model across nodes on InfiniBand, an HCA and IPC_LOCK on every rank', () => {
+    const lws = find(charts['deepseek-r1-multinode'], 'LeaderWorkerSet');
+    for (const t of [lws.spec.leaderWorkerTemplate.leaderTemplate, lws.spec.leaderWorkerTemplate.workerTemplate]) {
+      const c = t.spec.containers[0];
+      expect(c.resources.limits['rdma/ib']).toBe('1');
+      expect(c.securityContext.capabilities.add).toEqual(['IPC_LOCK']);
+      expect(c.env).toContainEqual({ name: 'NCCL_IB_HCA', value: 'mlx5' });
+    }
+    expect(validateAgainstCrd(lws as KubeObject)).toEqual({ errors: [], unchecked: [] });
   });
 
   test('qwen-keda-istio: KEDA, Istio tuned, its own namespace with a GPU quota', () => {

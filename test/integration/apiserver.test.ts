@@ -43,7 +43,7 @@ const NAMESPACES: Record<string, { enforce: string; warn: string }> = {
 };
 
 /** Kinds applied for real (not dry-run) and read back. */
-const APPLIED_FOR_REAL = new Set(['Namespace', 'Deployment', 'StatefulSet', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob', 'PersistentVolumeClaim', 'NodePool', 'ServiceMonitor', 'ScaledObject']);
+const APPLIED_FOR_REAL = new Set(['Namespace', 'Deployment', 'StatefulSet', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob', 'PersistentVolumeClaim', 'NodePool', 'ServiceMonitor', 'ScaledObject', 'LeaderWorkerSet']);
 
 function synthExamples(): Record<string, KubeObject[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'gpuplane-apiserver-examples-'));
@@ -95,6 +95,18 @@ function changedOrDropped(rendered: unknown, stored: unknown, path = ''): string
 }
 
 /** The Pod a workload's controller would create from its template (what PodSecurity enforces on). */
+function podsFromTemplates(o: any): any[] {
+  // A LeaderWorkerSet's leader and worker templates, as the pods LWS creates from them.
+  if (o.kind === 'LeaderWorkerSet') {
+    const lwt = o.spec?.leaderWorkerTemplate ?? {};
+    return [['leader', lwt.leaderTemplate ?? lwt.workerTemplate], ['worker', lwt.workerTemplate]].filter(([, t]) => t?.spec).map(([role, t]) => (
+      { apiVersion: 'v1', kind: 'Pod', metadata: { ...(t.metadata ?? {}), name: `${o.metadata.name}-${role}-pod-check`, namespace: o.metadata.namespace }, spec: t.spec }
+    ));
+  }
+  const pod = podFromTemplate(o);
+  return pod ? [pod] : [];
+}
+
 function podFromTemplate(o: any): any | undefined {
   const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
   if (!template?.spec || !['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'].includes(o.kind)) return undefined;
@@ -251,9 +263,7 @@ describeWithComponents(['kube-apiserver'], 'every example applied to a real kube
     const failures: string[] = [];
     let checked = 0;
     for (const [chart, objs] of Object.entries(charts)) {
-      for (const o of objs) {
-        const pod = podFromTemplate(o);
-        if (!pod) continue;
+      for (const [o, pod] of objs.flatMap((x) => podsFromTemplates(x).map((p) => [x, p] as const))) {
         // Service accounts the example itself renders exist in a real install; create them (for real) first.
         const sa = pod.spec.serviceAccountName;
         if (sa && sa !== 'default' && objs.some((x) => x.kind === 'ServiceAccount' && x.metadata.name === sa && x.metadata.namespace === o.metadata.namespace)) {
@@ -297,7 +307,7 @@ describeWithComponents(['kube-apiserver'], 'every example applied to a real kube
     }
     timings.realApplyMs = Date.now() - t0;
     expect(failures).toEqual([]);
-    expect([...kindsDone].sort()).toEqual(expect.arrayContaining(['Deployment', 'HorizontalPodAutoscaler', 'NodePool', 'PodDisruptionBudget', 'Service', 'ServiceMonitor', 'StatefulSet']));
+    expect([...kindsDone].sort()).toEqual(expect.arrayContaining(['Deployment', 'HorizontalPodAutoscaler', 'LeaderWorkerSet', 'NodePool', 'PodDisruptionBudget', 'Service', 'ServiceMonitor', 'StatefulSet']));
   }, 120000);
 
   test('the server refuses what it must: an unknown field, a bad label value, a bad quantity (the strict check is live)', async () => {

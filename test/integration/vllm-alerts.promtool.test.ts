@@ -96,4 +96,44 @@ describeWithBinary('promtool', 'prometheus', 'vLLM alert rules under promtool', 
     ]);
     expect(output).toMatch(/SUCCESS/);
   });
+
+  test('promtool test rules: a multi-node group recreated again and again fires VllmGroupRecreated; restarts of its worker pods are its own', () => {
+    const { objects } = renderVllmService({ name: 'llama-405b', namespace: 'inference', model: 'llama-3.1-405b', gpu: 'H100-80GB', tensorParallelSize: 8, pipelineParallelSize: 2 });
+    // Each recreation of the group is a new leader pod of the same name with a new uid (kube-state-metrics' kube_pod_created).
+    const incarnation = (uid: string, values: string) => ({ series: `kube_pod_created{namespace="inference",pod="llama-405b-lws-0",uid="${uid}"}`, values });
+    const worker = 'llama-405b-lws-0-1';
+    const output = promtoolTestRules(ruleGroups(objects), [
+      {
+        interval: '1m',
+        input_series: [
+          incarnation('a', '1x4'), incarnation('b', '_x4 2x4'), incarnation('c', '_x9 3x4'), incarnation('d', '_x14 4x4'),
+          // Another set's leader whose name shares the prefix: not this service's.
+          { series: 'kube_pod_created{namespace="inference",pod="llama-405b-lws-0-1",uid="w"}', values: '1x20' },
+          { series: `kube_pod_container_status_restarts_total{namespace="inference",pod="${worker}",container="vllm"}`, values: '0 1 2 3 4 5 6 7 8' },
+          { series: `kube_pod_owner{namespace="inference",pod="${worker}",owner_kind="StatefulSet",owner_name="llama-405b-lws-0"}`, values: '1x8' },
+        ],
+        alert_rule_test: [
+          { eval_time: '12m', alertname: 'VllmGroupRecreated', exp_alerts: [] },
+          {
+            eval_time: '16m', alertname: 'VllmGroupRecreated',
+            exp_alerts: [{
+              exp_labels: { namespace: 'inference', pod: 'llama-405b-lws-0', severity: 'warning' },
+              exp_annotations: {
+                summary: 'vLLM group of leader llama-405b-lws-0 recreated repeatedly',
+                description: "4 incarnations of the leader in 30 minutes: a rank keeps failing and LeaderWorkerSet restarts the whole group. Check every rank's previous logs for NCCL timeouts, CUDA out of memory or an unreachable leader address.",
+              },
+            }],
+          },
+          {
+            eval_time: '8m', alertname: 'VllmContainerRestarting',
+            exp_alerts: [{
+              exp_labels: { namespace: 'inference', pod: worker, severity: 'warning' },
+              exp_annotations: { summary: `vLLM container restarting on ${worker}`, description: '8 restarts in 30 minutes. Check the previous logs for CUDA out of memory, NCCL errors or probe failures.' },
+            }],
+          },
+        ],
+      },
+    ]);
+    expect(output).toMatch(/SUCCESS/);
+  });
 });

@@ -53,6 +53,17 @@ describe('VllmService (Pulumi)', () => {
     expect(recorded.filter((r) => r.name.startsWith('llama-'))).toHaveLength(objects.length);
   });
 
+  test('parity for a multi-node service: the LeaderWorkerSet is a CustomResource carrying exactly the core object', async () => {
+    const multi = { namespace: 'inference', model: 'llama-3.1-405b', gpu: 'H100-80GB', tensorParallelSize: 8, pipelineParallelSize: 2 };
+    const big = new VllmService('llama-405b', multi);
+    await settle(Object.values(big.resources) as pulumiTypes.Resource[]);
+    const objects = renderVllmService({ ...multi, name: 'llama-405b' }).objects;
+    const lws = recorded.find((r) => r.name === 'llama-405b-leaderworkerset-lws')!;
+    expect(lws.type).toBe('kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet');
+    expect(lws.inputs).toEqual(objects.find((o) => o.kind === 'LeaderWorkerSet'));
+    for (const obj of objects) expect(recorded.find((r) => r.name === `llama-405b-${objectId('llama-405b', obj).toLowerCase()}`)?.inputs).toEqual(obj);
+  });
+
   test('outputs the URL and the estimate', async () => {
     expect(await promiseOf(svc.url)).toBe('http://llama.inference.svc.cluster.local:8000/v1');
     expect(svc.memory.fits).toBe(true);

@@ -36,9 +36,12 @@ function adapterRule(engine: ServingEngine): string {
   return text;
 }
 
-/** What both autoscalers scale: the service's Deployment. */
+/**
+ * What both autoscalers scale: the service's Deployment, or its LeaderWorkerSet, whose scale subresource counts
+ * groups (the LWS CRD's `subresources.scale`: `specReplicasPath .spec.replicas`), so whole groups come and go.
+ */
 function scaleTarget(r: ServingSpec): { apiVersion: string; kind: string; name: string } {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name };
+  return r.workloadRef ? { ...r.workloadRef } : { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name };
 }
 
 function hpa(r: ServingSpec): KubeObject[] {

@@ -26,6 +26,10 @@ export function renderNetworkPolicy(r: ServingSpec): KubeObject[] {
       ports: [{ port: 443, protocol: 'TCP' }],
     });
   }
+  // The ranks of a multi-node group talk on ports chosen at run time (Ray's 6379 and worker ports, the torch
+  // rendezvous, NCCL's sockets): any port between the pods of this service, and nothing else.
+  const group = (r.podsPerReplica ?? 1) > 1 ? [{ from: [{ podSelector: { matchLabels: selectorLabels(r) } }] }] : [];
+  if (group.length > 0) egress.push({ to: [{ podSelector: { matchLabels: selectorLabels(r) } }] });
   if (r.istio?.mode === 'tuned') {
     egress.push({ to: [{ namespaceSelector: nsSelector('istio-system') }], ports: [{ port: 15012, protocol: 'TCP' }] });
   }
@@ -40,6 +44,7 @@ export function renderNetworkPolicy(r: ServingSpec): KubeObject[] {
         ingress: [
           { from: callers, ports: port },
           { from: [{ namespaceSelector: nsSelector(np.metricsScraperNamespace) }], ports: port },
+          ...group,
         ],
         egress,
       },

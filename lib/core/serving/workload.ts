@@ -55,7 +55,7 @@ export function renderService(r: ServingSpec): KubeObject {
     metadata: metadata(r, r.name),
     spec: {
       type: 'ClusterIP',
-      selector: selectorLabels(r),
+      selector: { ...selectorLabels(r), ...r.servingPodLabels },
       ports: [{ name: r.engine.portName, port: r.engine.port, targetPort: r.engine.portName, protocol: 'TCP', appProtocol: 'http' }],
     },
   };
@@ -67,13 +67,17 @@ export function renderService(r: ServingSpec): KubeObject {
  * maxUnavailable 1, so a drain evicts its one pod (requests wait at the router while it restarts) instead of
  * blocking until the autoscaler happens to scale it to zero. The pools' drain warnings read `disruptionsAllowed`.
  */
-export function disruptionBudgetPolicy(minReplicas: number): { readonly spec: { maxUnavailable: number } | { minAvailable: number }; readonly disruptionsAllowed: number } {
-  return minReplicas >= 2 || minReplicas === 0 ? { spec: { maxUnavailable: 1 }, disruptionsAllowed: 1 } : { spec: { minAvailable: 1 }, disruptionsAllowed: 0 };
+export function disruptionBudgetPolicy(minReplicas: number, podsPerReplica = 1): { readonly spec: { maxUnavailable: number } | { minAvailable: number }; readonly disruptionsAllowed: number } {
+  // A group's pods fall together (evicting one rank recreates its whole group), so the budget selects every pod of
+  // every group: one evicted pod takes its group down, and its recreated pods count as unavailable until the group is
+  // back, which holds further evictions. With one group, every pod is required: no drain may take the only replica.
+  // At zero replicas (scale to zero) nothing runs that a budget could protect, and minAvailable would block drains.
+  return minReplicas >= 2 || minReplicas === 0 ? { spec: { maxUnavailable: 1 }, disruptionsAllowed: 1 } : { spec: { minAvailable: podsPerReplica }, disruptionsAllowed: 0 };
 }
 
 /** A budget that protects: one pod at a time with two or more replicas; the only pod with one. Never minAvailable 0. */
 export function renderDisruptionBudget(r: ServingSpec): KubeObject {
-  const budget = disruptionBudgetPolicy(r.minReplicas).spec;
+  const budget = disruptionBudgetPolicy(r.minReplicas, r.podsPerReplica ?? 1).spec;
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
@@ -84,7 +88,7 @@ export function renderDisruptionBudget(r: ServingSpec): KubeObject {
 
 export function renderNamespace(r: ServingSpec): KubeObject[] {
   if (!r.createNamespace) return [];
-  const out: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, labels: { 'app.kubernetes.io/managed-by': 'gpuplane' } } }];
+  const out: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, labels: { ...r.namespaceLabels, 'app.kubernetes.io/managed-by': 'gpuplane' } } }];
   if (r.namespaceGpuQuota !== undefined) {
     // Quotas on extended resources take only the `requests.` prefix.
     out.push({

@@ -125,6 +125,12 @@ function checkVllmContainer(at: string, c: Obj, spec: Obj, out: ProductionFindin
       out.push({ rule: 'shm-for-parallelism', message: `${at}: ${ranks} without /dev/shm from a Memory-backed emptyDir; NCCL between the ranks fails on the container's 64Mi default. Mount an emptyDir { medium: Memory, sizeLimit } at /dev/shm and count it in the memory request` });
     }
   }
+  // `vllm serve --headless` is a worker rank of a multi-node group: no API server to probe; the leader's probes
+  // cover the group (a dead rank exits and the LeaderWorkerSet recreates the group).
+  if (flagValue(args, '--headless') !== undefined) {
+    checkPrivilege(at, c, out);
+    return;
+  }
   if (!c.startupProbe) {
     out.push({ rule: 'startup-probe', message: `${at}: no startupProbe; loading the model takes minutes (21 for a 70B) and liveness kills the pod first. Add a startupProbe on /health whose periodSeconds x failureThreshold covers download and load` });
   }
@@ -135,6 +141,10 @@ function checkVllmContainer(at: string, c: Obj, spec: Obj, out: ProductionFindin
   if (typeof delay === 'number' && delay >= LIVENESS_DELAY_AS_STARTUP_BUDGET) {
     out.push({ rule: 'liveness-delay', message: `${at}: livenessProbe.initialDelaySeconds ${delay} is a startup budget in the liveness probe; a server that hangs later is detected that much later too. Remove it and give the startupProbe the budget` });
   }
+  checkPrivilege(at, c, out);
+}
+
+function checkPrivilege(at: string, c: Obj, out: ProductionFinding[]): void {
   const sc = c.securityContext ?? {};
   if (sc.privileged === true || sc.allowPrivilegeEscalation === true) {
     out.push({ rule: 'no-privilege', message: `${at}: securityContext ${sc.privileged === true ? 'privileged: true' : 'allowPrivilegeEscalation: true'}; vLLM needs neither (the device plugin hands it the GPU). Set allowPrivilegeEscalation: false and drop all capabilities` });
@@ -189,6 +199,33 @@ function checkRollout(key: string, obj: Obj, out: ProductionFinding[], claims?: 
   }
 }
 
+/**
+ * A LeaderWorkerSet rolls out whole groups (kubernetes-sigs/lws v0.10.0 `RollingUpdateConfiguration`: maxSurge and
+ * maxUnavailable count groups, and the webhook refuses both 0). A surge group needs size x GPUs-per-pod free GPUs.
+ */
+function checkGroupRollout(key: string, obj: Obj, out: ProductionFinding[]): void {
+  const lwt = obj.spec?.leaderWorkerTemplate ?? {};
+  const size = Number(lwt.size ?? 1);
+  const ru = obj.spec?.rolloutStrategy?.rollingUpdateConfiguration ?? {};
+  const surge = ru.maxSurge ?? 0;
+  const unavailable = ru.maxUnavailable ?? 1;
+  const zero = (v: unknown) => v === 0 || v === '0%';
+  if (zero(surge) && zero(unavailable)) {
+    out.push({ rule: 'rollout-progress', message: `${key}: rolloutStrategy maxSurge and maxUnavailable are both 0, so no group can be replaced (the LWS webhook refuses it). Use maxSurge 0 with maxUnavailable 1 on GPUs` });
+    return;
+  }
+  const templates = [lwt.leaderTemplate ?? lwt.workerTemplate, lwt.workerTemplate];
+  const gpus = (t: Obj | undefined) => (t?.spec?.containers ?? []).reduce((sum: number, c: Obj) => sum + containerGpus(c), 0);
+  const groupGpus = gpus(templates[0]) + (size - 1) * gpus(templates[1]);
+  if (groupGpus === 0 || zero(surge)) return;
+  const surgeGroups = typeof surge === 'number' ? surge : /^(\d+)%$/.test(String(surge)) ? 1 : Number(surge);
+  const declared = obj.metadata?.annotations?.[SPARE_GPUS_ANNOTATION];
+  const spare = declared === undefined ? 0 : Number(declared);
+  if (Number.isInteger(spare) && surgeGroups * groupGpus > spare) {
+    out.push({ rule: 'gpu-surge', message: `${key}: rolloutStrategy maxSurge ${JSON.stringify(surge)} needs ${surgeGroups * groupGpus} free GPU(s) for the surge group(s) (${size} pods, ${groupGpus} GPUs per group) but ${spare} are declared spare (annotation ${SPARE_GPUS_ANNOTATION}); the new group stays Pending and the rollout never finishes. Use maxSurge 0 with maxUnavailable 1` });
+  }
+}
+
 /** A container running etcd itself (not etcdctl or a backup script). */
 function isEtcdServer(c: Obj): boolean {
   const command: string[] = (c.command ?? []).map(String);
@@ -239,7 +276,9 @@ function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj
  *   pinned image;
  * - vLLM servers: `--gpu-memory-utilization` within (0, 0.95], an explicit `--max-model-len`, `/dev/shm` from memory
  *   with tensor parallelism, startup and readiness probes, no startup budget on liveness, no privilege;
- * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`;
+ * - GPU Deployments and LeaderWorkerSets: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`
+ *   (whole groups for a LeaderWorkerSet), never maxSurge and maxUnavailable both 0;
+ * - headless vLLM ranks (`--headless`) need no probes; the leader's cover the group;
  * - autoscalers (HPA, KEDA ScaledObject) of vLLM workloads: not on CPU or memory;
  * - etcd StatefulSets: an odd number of members, at least 3.
  * Each finding names its rule (PRODUCTION_RULES).
@@ -259,6 +298,7 @@ export function productionFindings(objects: readonly KubeObject[]): ProductionFi
       for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) checkContainer(`${where} container ${c.name}`, c, spec, out, obj.metadata?.namespace, claims);
     }
     if (obj.kind === 'Deployment') checkRollout(key, obj, out, claims);
+    if (obj.kind === 'LeaderWorkerSet') checkGroupRollout(key, obj, out);
     if (obj.kind === 'StatefulSet') checkEtcdMembers(key, obj, out);
   }
   return out;

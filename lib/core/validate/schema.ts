@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-var-requires */
-import { KINDS, ModelClass } from '../kinds';
+import { KINDS, ModelClass, podTemplatesOf } from '../kinds';
 import { KubeObject, objectKey } from '../kube';
 
 /** Kinds with an upstream schema, from the registry of kinds. */
@@ -24,6 +24,17 @@ export function hasSchema(apiVersion: string, kind: string): boolean {
   return SCHEMAS.has(key);
 }
 
+/**
+ * The pod templates of a custom resource (a LeaderWorkerSet's leader and workers), checked as pods against the
+ * Kubernetes schema: the CRD embeds the core PodTemplateSpec, which a hand-written JSON schema should not copy.
+ */
+function podTemplateProblems(obj: KubeObject): string[] {
+  return podTemplatesOf(obj as Record<string, unknown>).flatMap(({ path, template }) => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'template', ...template.metadata }, spec: template.spec };
+    return validateSchema(pod as KubeObject).map((m) => m.replace(/^Pod\/[^:]*: schema v1\/Pod/, `${objectKey(obj)}: ${path}`));
+  });
+}
+
 /** Validates one object against its upstream schema; returns the problems (empty when valid). */
 export function validateSchema(obj: KubeObject): string[] {
   const key = `${obj.apiVersion}/${obj.kind}`;
@@ -35,7 +46,7 @@ export function validateSchema(obj: KubeObject): string[] {
       check = compileJsonSchema(schema.json());
       localCache.set(key, check);
     }
-    return check(obj).map((m) => `${objectKey(obj)}: schema ${key}: ${m}`);
+    return [...check(obj).map((m) => `${objectKey(obj)}: schema ${key}: ${m}`), ...podTemplateProblems(obj)];
   }
   let Model = cache.get(key);
   if (!Model) {

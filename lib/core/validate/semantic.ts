@@ -24,9 +24,20 @@ function matches(selector: Record<string, string> | undefined, labels: Record<st
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-/** The label sets of a workload's pods: StatefulSet pods also carry the labels the controller adds per pod. */
+/**
+ * The label sets of a workload's pods: StatefulSet pods also carry the labels the controller adds per pod, and
+ * LeaderWorkerSet pods the set name and their rank in the group (leader 0; kubernetes-sigs/lws v0.10.0
+ * `leaderworkerset_types.go`: SetNameLabelKey, WorkerIndexLabelKey).
+ */
 function podLabelSets(obj: Obj): Record<string, string>[] {
   const labels = podLabelsOf(obj);
+  if (obj.kind === 'LeaderWorkerSet') {
+    const set = { 'leaderworkerset.sigs.k8s.io/name': obj.metadata?.name, 'leaderworkerset.sigs.k8s.io/group-index': '0' };
+    const lwt = obj.spec?.leaderWorkerTemplate ?? {};
+    const out = [{ ...(lwt.leaderTemplate ?? lwt.workerTemplate)?.metadata?.labels, ...set, 'leaderworkerset.sigs.k8s.io/worker-index': '0' }];
+    if ((lwt.size ?? 1) > 1) out.push({ ...lwt.workerTemplate?.metadata?.labels, ...set, 'leaderworkerset.sigs.k8s.io/worker-index': '1' });
+    return out;
+  }
   if (!labels) return [];
   if (obj.kind !== 'StatefulSet') return [labels];
   const replicas = obj.spec?.replicas ?? 1;
@@ -121,7 +132,7 @@ export function validateSemantics(objects: readonly KubeObject[], options: Seman
     const specs = podSpecsOf(obj);
     const claimTemplates = obj.kind === 'StatefulSet' ? (obj.spec?.volumeClaimTemplates ?? []).map((t: Obj) => t.metadata?.name) : [];
     for (const { path, spec } of specs) checkPodSpec(specs.length > 1 ? `${key} ${path}` : key, spec, out, claimTemplates);
-    if (isWorkloadKind(obj)) {
+    if (isWorkloadKind(obj) && obj.kind !== 'LeaderWorkerSet') {
       const sel = obj.spec?.selector?.matchLabels;
       if (!matches(sel, podLabelsOf(obj))) out.push(`${key}: spec.selector.matchLabels does not match the pod template labels`);
     }
@@ -138,7 +149,7 @@ export function validateSemantics(objects: readonly KubeObject[], options: Seman
     }
     if (obj.kind === 'PodDisruptionBudget') {
       if (obj.spec?.minAvailable === 0 || obj.spec?.minAvailable === '0%') out.push(`${key}: minAvailable 0 protects nothing`);
-      if (closedWorld && !workloads.some((w) => matches(obj.spec?.selector?.matchLabels, podLabelsOf(w)))) out.push(`${key}: selector selects no workload of this render`);
+      if (closedWorld && !workloads.some((w) => selectsWorkload(obj.spec?.selector?.matchLabels, w))) out.push(`${key}: selector selects no workload of this render`);
     }
     const target = obj.kind === 'HorizontalPodAutoscaler' || obj.kind === 'ScaledObject' ? obj.spec?.scaleTargetRef : undefined;
     if (closedWorld && target && !workloads.some((w) => w.metadata.name === target.name && w.metadata.namespace === obj.metadata.namespace)) {

@@ -102,6 +102,7 @@ const refused = (reason: string, prop?: string): VllmFlagRule => ({ kind: 'refus
 const LORA = managed('adapters', "gpuplane renders the LoRA flags from 'adapters' and 'lora', which also feed the fit check");
 const SPECULATIVE = refused("a speculative-decoding draft model adds its own weights and KV cache, which the fit check does not size yet");
 const KV_OFFLOAD = refused('KV offloading moves cache to host memory that the pod memory request does not include yet');
+const MULTI_NODE = managed('pipelineParallelSize', 'gpuplane renders the multi-node launch (Ray or --nnodes/--node-rank/--master-addr/--headless, per vLLM version) from tensorParallelSize x pipelineParallelSize and gpusPerNode');
 const REQUEST_LOGGING = managed('(request logging is always off)', 'gpuplane keeps request payloads out of the logs in the spelling the pinned version accepts');
 
 /**
@@ -125,7 +126,13 @@ export const VLLM_FLAG_RULES: Readonly<Record<string, VllmFlagRule>> = {
   '--disable-log-requests': REQUEST_LOGGING,
   '--enable-log-requests': REQUEST_LOGGING,
   '--no-enable-log-requests': REQUEST_LOGGING,
-  '--pipeline-parallel-size': refused('pipeline parallelism multiplies the GPUs each pod needs (TP x PP) and spans nodes, which VllmService does not render yet', 'tensorParallelSize'),
+  '--pipeline-parallel-size': managed('pipelineParallelSize', "gpuplane renders it from 'pipelineParallelSize', which sets the GPUs per replica, the nodes it spans and the fit check per rank"),
+  '--distributed-executor-backend': MULTI_NODE,
+  '--nnodes': MULTI_NODE,
+  '--node-rank': MULTI_NODE,
+  '--master-addr': MULTI_NODE,
+  '--master-port': managed('multiNode.masterPort', "gpuplane renders it from 'multiNode.masterPort' on multi-node services"),
+  '--headless': MULTI_NODE,
   '--data-parallel-size': refused('data parallelism runs several engines in one pod, each with its own GPUs and KV cache', 'replicas'),
   '--data-parallel-size-local': refused('data parallelism runs several engines in one pod, each with its own GPUs and KV cache', 'replicas'),
   '--enable-lora': LORA,

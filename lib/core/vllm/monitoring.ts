@@ -18,12 +18,37 @@ export function ownedPods(namespace: string, deployment: string): string {
   return `(label_replace(kube_pod_owner{namespace="${namespace}",owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.+)") and on (namespace, replicaset) kube_replicaset_owner{namespace="${namespace}",owner_kind="Deployment",owner_name="${deployment}"})`;
 }
 
+/**
+ * The pods of exactly this multi-node service: LWS runs the leaders in a StatefulSet named after the set and each
+ * group's workers in a StatefulSet `<set>-<group>` (kubernetes-sigs/lws v0.10.0 controllers), both owners of their pods
+ * in `kube_pod_owner`. The set name ends in `-lws`, so another service's set cannot match the pattern.
+ */
+export function groupPods(namespace: string, setName: string): string {
+  return `(kube_pod_owner{namespace="${namespace}",owner_kind="StatefulSet",owner_name=~"${setName}(-[0-9]+)?"})`;
+}
+
+/**
+ * A rank that restarts makes LWS recreate its whole group (RecreateGroupOnPodRestart), so restart counters reset and
+ * the restart alert stays silent: count the incarnations of each leader pod (a new pod uid per recreation) instead.
+ */
+function groupRecreatedAlert(namespace: string, setName: string): AlertRule {
+  return {
+    alert: 'VllmGroupRecreated',
+    expr: `count by (namespace, pod) (count_over_time(kube_pod_created{namespace="${namespace}",pod=~"${setName}-[0-9]+"}[30m])) > 3`,
+    labels: { severity: 'warning' },
+    annotations: {
+      summary: 'vLLM group of leader {{ $labels.pod }} recreated repeatedly',
+      description: '{{ $value }} incarnations of the leader in 30 minutes: a rank keeps failing and LeaderWorkerSet restarts the whole group. Check every rank\'s previous logs for NCCL timeouts, CUDA out of memory or an unreachable leader address.',
+    },
+  };
+}
+
 /** The alerts of one service: KV cache pressure, preemptions, queueing, TTFT, inter-token latency, saturation at max-num-seqs, OOM kills and restarts. */
 export function vllmAlertRules(r: ResolvedVllmService): AlertRule[] {
   const sel = `namespace="${r.namespace}",job="${r.name}"`;
   const kv = kvCacheUsageMetric(r.version);
   const pods = `namespace="${r.namespace}",container="${VLLM_CONTAINER}"`;
-  const ownPods = ownedPods(r.namespace, r.name);
+  const ownPods = r.multiNode ? groupPods(r.namespace, r.multiNode.setName) : ownedPods(r.namespace, r.name);
   const by = 'namespace, pod, model_name';
   const m = r.monitoring;
   return [
@@ -115,6 +140,7 @@ export function vllmAlertRules(r: ResolvedVllmService): AlertRule[] {
         description: '{{ $value }} restarts in 30 minutes. Check the previous logs for CUDA out of memory, NCCL errors or probe failures.',
       },
     },
+    ...(r.multiNode ? [groupRecreatedAlert(r.namespace, r.multiNode.setName)] : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import type {
 import { LORA_ADAPTERS, LORA_OPTIONS } from './lora';
 import { parseVllmVersion } from './version';
 import { KUEUE_QUEUE } from '../kueue/service';
+import { MULTI_NODE_OPTIONS } from './multinode-options';
 
 /** Characters a served model name may use: it lands in `--served-model-name`, PromQL label matchers and routes. */
 const SERVED_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/;
@@ -84,6 +85,8 @@ export const VLLM_SERVICE_OPTIONS: Schema<VllmServiceOptions> = obj<VllmServiceO
   gpusPerNode: opt(posInt('set the GPUs on one node, e.g. 8', 16)),
   sharedGpu: opt(bool()),
   tensorParallelSize: opt(posInt('use 1, 2, 4 or 8')),
+  pipelineParallelSize: opt(posInt('use the number of nodes, e.g. 2', 64)),
+  multiNode: opt(MULTI_NODE_OPTIONS),
   gpuMemoryUtilization: opt(num({ fix: 'use 0.85 on whole GPUs, 0.75 on shared ones' })),
   maxModelLen: opt(posInt('set the longest context your application sends, e.g. 8192')),
   maxNumSeqs: opt(posInt('use 256, or lower it when you see preemptions')),

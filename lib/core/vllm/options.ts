@@ -7,6 +7,8 @@ import type { ServingSpec } from '../serving/spec';
 import type { LoraAdapter, LoraOptions, ResolvedLora } from './lora';
 import type { VersionTuple } from './version';
 import type { KueueLocalQueue } from '../kueue/queues';
+import type { MultiNodeOptions } from './multinode-options';
+import type { ResolvedMultiNode } from './multinode';
 
 /** A model outside the catalog: the repository vLLM loads and its architecture. */
 export interface CustomModel {
@@ -138,6 +140,15 @@ export interface VllmServiceOptions {
   readonly sharedGpu?: boolean;
   /** `--tensor-parallel-size`; GPUs per pod. @default 1 */
   readonly tensorParallelSize?: number;
+  /**
+   * `--pipeline-parallel-size`: stages, each holding its share of the layers. When tensorParallelSize x
+   * pipelineParallelSize exceeds gpusPerNode, a replica spans nodes and VllmService renders a LeaderWorkerSet (one pod
+   * per node, TP inside the node, PP across nodes).
+   * @default 1 - vLLM's default, no pipeline
+   */
+  readonly pipelineParallelSize?: number;
+  /** Network and NCCL settings of a replica that spans nodes. @default - Ethernet, NCCL's own interface choice, no RDMA devices */
+  readonly multiNode?: MultiNodeOptions;
   /** `--gpu-memory-utilization`. @default 0.85 on whole GPUs, 0.75 on shared GPUs (headroom for fragmentation) */
   readonly gpuMemoryUtilization?: number;
   /** `--max-model-len`. @default - the model's maximum context capped at 8192 (never the full context by accident) */
@@ -230,6 +241,9 @@ export interface ResolvedVllmService extends ServingSpec {
   readonly tolerations: readonly Toleration[];
   readonly sharedGpu: boolean;
   readonly tensorParallelSize: number;
+  readonly pipelineParallelSize: number;
+  /** The group layout when a replica spans nodes (rendered as a LeaderWorkerSet); undefined on one node. */
+  readonly multiNode?: ResolvedMultiNode;
   readonly gpuMemoryUtilization: number;
   readonly maxModelLen: number;
   readonly maxNumSeqs: number;

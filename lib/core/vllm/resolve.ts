@@ -5,7 +5,8 @@ import { isPinnedImage, parseQuantity } from '../kube';
 import { durationSeconds } from '../options/formats';
 import { checkOptions } from '../options/schema';
 import { GPU_MEMORY_UTILIZATION_REASON, HF_TOKEN_ENV_VARS, MAX_GPU_MEMORY_UTILIZATION, UNPINNED_IMAGE_REASON } from '../validate/production';
-import { estimateVllmMemory, weightsGiB } from './estimator';
+import { estimateVllmMemory, VllmMemoryInput, weightsGiB } from './estimator';
+import { groupLoadSeconds, leaderSelector, multiNodeFix, multiNodeNamespaceLabels, ResolvedMultiNode, resolveMultiNode } from './multinode';
 import { parseVllmArgs, TWO_BYTE_DTYPES, VLLM_FLAG_RULES } from './flags';
 import type { AutoscalingOptions, CustomModel, MonitoringOptions, ResolvedVllmService, VllmServiceOptions } from './options';
 import { VLLM_SERVICE_OPTIONS } from './options-schema';
@@ -123,10 +124,7 @@ function resolveShape(o: VllmServiceOptions, p: ProblemCollector): Part<'placeme
   if (placement && o.gpusPerNode !== undefined && o.gpusPerNode !== placement.gpusPerNode) {
     p.add({ field: 'gpusPerNode', message: `contradicts pool '${placement.poolName}', whose nodes have ${placement.gpusPerNode} GPUs`, value: o.gpusPerNode, fix: 'drop gpusPerNode; the placement decides it' });
   }
-  p.check(tp <= gpusPerNode, {
-    field: 'tensorParallelSize', message: `must not exceed the GPUs on one node (${gpusPerNode}); tensor parallelism across nodes is too slow for inference`, value: tp,
-    allowed: `1..${gpusPerNode}`, fix: 'use a node with more GPUs, quantize the model, or lower tensorParallelSize',
-  });
+  // TP above the GPUs of one node is the multi-node layout's to accept or refuse (resolveMultiNode).
   if (model?.attentionHeads !== undefined) {
     const heads = model.attentionHeads;
     const divisors = Array.from({ length: Math.min(heads, gpusPerNode) }, (_, i) => i + 1).filter((d) => heads % d === 0);
@@ -273,10 +271,12 @@ function resolveCache(o: VllmServiceOptions, maxPossibleReplicas: number, weight
 }
 
 /** The startup budget the startupProbe gets. */
-function resolveStartup(o: VllmServiceOptions, weightsTotal: number, parameters: number, enforceEager: boolean, p: ProblemCollector): Part<'downloadModel' | 'startupBudgetSeconds' | 'estimatedLoadSeconds'> {
+function resolveStartup(o: VllmServiceOptions, weightsTotal: number, parameters: number, enforceEager: boolean, p: ProblemCollector, group?: ResolvedMultiNode): Part<'downloadModel' | 'startupBudgetSeconds' | 'estimatedLoadSeconds'> {
   const downloadModel = o.downloadModel ?? true;
   const downloadMiBps = o.downloadMiBps ?? 100;
-  const estimatedLoadSeconds = estimateLoadSeconds(weightsTotal, { download: downloadModel, downloadMiBps, enforceEager });
+  const timing = { download: downloadModel, downloadMiBps, enforceEager };
+  // A group is ready when its slowest rank is: the leader's startupProbe covers the whole group.
+  const estimatedLoadSeconds = group ? groupLoadSeconds(weightsTotal, group, timing) : estimateLoadSeconds(weightsTotal, timing);
   // The articles' 21 minutes is for a 70B-class model, whatever its packing: a quantized 70B still compiles and
   // captures graphs for 80 layers, so the floor follows the parameters as well as the bytes.
   const floor = weightsTotal >= 40 || parameters >= 40e9 ? 1260 : 600;
@@ -291,19 +291,21 @@ function resolveStartup(o: VllmServiceOptions, weightsTotal: number, parameters:
 }
 
 /** CPU, host memory and /dev/shm. */
-function resolveResources(o: VllmServiceOptions, model: ModelSpec | undefined, tp: number, p: ProblemCollector): Part<'shmSize' | 'cpuRequest' | 'memoryRequest' | 'memoryLimit'> {
+function resolveResources(o: VllmServiceOptions, model: ModelSpec | undefined, tp: number, nodes: number, p: ProblemCollector): Part<'shmSize' | 'cpuRequest' | 'memoryRequest' | 'memoryLimit'> {
   const res = o.resources ?? {};
   p.check(res.limits?.cpu === undefined, {
     field: 'resources.limits.cpu', message: 'must not be set; CPU limits throttle tokenization and request handling', value: res.limits?.cpu,
     fix: 'remove it and size resources.requests.cpu instead',
   });
-  p.check(!(tp === 1 && o.shmSize !== undefined), { field: 'shmSize', message: 'does nothing at tensorParallelSize 1 (/dev/shm is mounted for NCCL between ranks only)', value: o.shmSize, fix: 'drop shmSize' });
-  const shmSize = tp > 1 ? o.shmSize ?? '16Gi' : undefined;
+  const ranks = tp * nodes;
+  p.check(!(ranks === 1 && o.shmSize !== undefined), { field: 'shmSize', message: 'does nothing at tensorParallelSize 1 (/dev/shm is mounted for NCCL between ranks only)', value: o.shmSize, fix: 'drop shmSize' });
+  const shmSize = ranks > 1 ? o.shmSize ?? '16Gi' : undefined;
   const shmGiB = shmSize ? parseQuantity(shmSize)! / GIB : 0;
   if (shmSize) {
     p.check(shmGiB >= 1, { field: 'shmSize', message: 'must be at least 1Gi: NCCL and vLLM\'s custom all-reduce keep their buffers between ranks in /dev/shm', value: shmSize, fix: 'omit it for 16Gi' });
   }
-  const hostGiB = model ? hostMemoryGiB(model.parameters) : 24;
+  // Each node of a group stages only its pipeline stage's share of the weights.
+  const hostGiB = model ? hostMemoryGiB(model.parameters / nodes) : 24;
   const memoryRequest = res.requests?.memory ?? `${Math.ceil(hostGiB + shmGiB)}Gi`;
   const memRequestBytes = parseQuantity(memoryRequest)!;
   const memoryLimit = res.limits?.memory ?? `${Math.ceil((memRequestBytes * 1.3) / GIB)}Gi`;
@@ -311,7 +313,7 @@ function resolveResources(o: VllmServiceOptions, model: ModelSpec | undefined, t
     field: 'resources.limits.memory', message: `must be a quantity at least the memory request (${memoryRequest})`, value: memoryLimit, fix: 'omit it for 30% above the request',
   });
   if (model && (res.limits?.memory !== undefined || res.requests?.memory !== undefined)) {
-    const min = minHostMemoryGiB(model.parameters);
+    const min = minHostMemoryGiB(model.parameters / nodes);
     const field = res.limits?.memory !== undefined ? 'resources.limits.memory' : 'resources.requests.memory';
     p.check(parseQuantity(memoryLimit)! >= min * GIB, {
       field, message: `must allow at least ${min}Gi of host memory for ${model.id}: vLLM stages the weights through host memory while loading, and the container is OOMKilled (exit 137) on start below that`,
@@ -371,16 +373,22 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   if (unpinned) p.add(unpinned);
 
   const shape = resolveShape(o, p);
+  const tp = shape.tensorParallelSize;
+  const pp = o.pipelineParallelSize ?? 1;
+  if (shape.model) p.check(pp <= shape.model.layers, { field: 'pipelineParallelSize', message: `must not exceed the model's ${shape.model.layers} layers (each stage holds at least one)`, value: pp, allowed: `1..${shape.model.layers}`, fix: 'use the number of nodes, e.g. 2' });
+  const multiNode = resolveMultiNode({ name: o.name, tensorParallelSize: tp, pipelineParallelSize: pp, gpusPerNode: shape.gpusPerNode, placement: shape.placement, version, versionString, multiNode: o.multiNode, createNamespace: o.createNamespace }, p, warnings);
+  // GPUs one pod requests: the whole replica on one node, one node's worth per rank of a group.
+  const gpusPerPod = multiNode ? shape.gpusPerNode : tp * pp;
+  const podsPerReplica = multiNode?.nodes ?? 1;
   const util = resolveUtilization(o, shape, p);
   const engine = resolveEngine(o, shape.model, p);
   const scaling = resolveScaling(o, p);
   const weightsTotal = shape.model ? weightsGiB(shape.model, engine.quantization) : 0;
-  const modelCache = resolveCache(o, scaling.maxPossibleReplicas, weightsTotal, p);
-  const startup = resolveStartup(o, weightsTotal, shape.model?.parameters ?? 0, engine.enforceEager, p);
-  const resources = resolveResources(o, shape.model, shape.tensorParallelSize, p);
+  const modelCache = resolveCache(o, scaling.maxPossibleReplicas * podsPerReplica, weightsTotal, p);
+  const startup = resolveStartup(o, weightsTotal, shape.model?.parameters ?? 0, engine.enforceEager, p, multiNode);
+  const resources = resolveResources(o, shape.model, gpusPerPod, podsPerReplica, p);
   const surroundings = resolveSurroundings(o, p, warnings);
   const namespace = o.namespace ?? 'default';
-  const tp = shape.tensorParallelSize;
   const autoscaling = resolveScaleToZero({
     subject: `VllmService '${o.name}'`, given: o.autoscaling || undefined, autoscaling: scaling.autoscaling, startupBudgetSeconds: startup.startupBudgetSeconds,
     estimatedLoadSeconds: startup.estimatedLoadSeconds, weightsGiB: weightsTotal, downloadModel: startup.downloadModel,
@@ -389,6 +397,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   const lora = resolveLora(o.adapters, o.lora, {
     servedModelName, cacheMount: HF_HOME, egress: startup.downloadModel || !surroundings.networkPolicy.enabled,
   }, p, warnings, `VllmService '${o.name}'`);
+  const gpusPerReplica = gpusPerPod * podsPerReplica;
 
   const hfTokenSecret = o.hfTokenSecret === false ? undefined : { name: o.hfTokenSecret?.name ?? 'hf-token', key: o.hfTokenSecret?.key ?? 'token' };
   const terminationGracePeriodSeconds = o.terminationGracePeriodSeconds ?? 60;
@@ -400,15 +409,15 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   if (o.queue && shape.gpu) {
     warnings.push(...checkQueueFit(o.queue, {
       name: o.name, namespace: o.namespace ?? 'default', gpuId: shape.gpu.id, gpuResourceName: shape.gpuResourceName, dra: shape.placement?.dra !== undefined,
-      gpusPerPod: shape.tensorParallelSize, cpuRequest: resources.cpuRequest, memoryRequest: resources.memoryRequest, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxPossibleReplicas,
+      gpusPerPod, cpuRequest: resources.cpuRequest, memoryRequest: resources.memoryRequest, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxPossibleReplicas,
     }, p));
   }
   if (o.createNamespace !== true && o.namespaceGpuQuota !== undefined) {
     p.add({ field: 'namespaceGpuQuota', message: 'only applies with createNamespace: true (gpuplane does not own an existing namespace)', value: o.namespaceGpuQuota, fix: 'set createNamespace: true or drop the quota' });
   }
   if (o.namespaceGpuQuota !== undefined) {
-    p.check(o.namespaceGpuQuota >= tp * scaling.minReplicas, {
-      field: 'namespaceGpuQuota', message: `must be an integer of at least the GPUs the minimum replicas need (${tp * scaling.minReplicas})`, value: o.namespaceGpuQuota, fix: `raise it to ${tp * scaling.maxPossibleReplicas} to allow full scale-out`,
+    p.check(o.namespaceGpuQuota >= gpusPerReplica * scaling.minReplicas, {
+      field: 'namespaceGpuQuota', message: `must be an integer of at least the GPUs the minimum replicas need (${gpusPerReplica * scaling.minReplicas})`, value: o.namespaceGpuQuota, fix: `raise it to ${gpusPerReplica * scaling.maxPossibleReplicas} to allow full scale-out`,
     });
   }
   if (startup.downloadModel === false) {
@@ -439,17 +448,24 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   // From here on, model and gpu are defined (a missing one is a problem above).
   const model = shape.model!;
   const gpu = shape.gpu!;
-  const memory = estimateVllmMemory({
+  const memoryInput: VllmMemoryInput = {
     model, gpu, tensorParallelSize: tp, gpuMemoryUtilization: util, maxModelLen: engine.maxModelLen, maxNumSeqs: engine.maxNumSeqs,
     maxNumBatchedTokens: engine.maxNumBatchedTokens, blockSize: engine.blockSize,
     kvCacheDtype: engine.kvCacheDtype, quantization: engine.quantization, vllmVersion: versionString, enforceEager: engine.enforceEager,
     lora: lora ? { maxLoras: lora.maxLoras, maxLoraRank: lora.maxLoraRank } : undefined,
-  });
+    ...(pp > 1 || multiNode ? { pipelineParallelSize: pp, nodes: podsPerReplica } : {}),
+  };
+  const memory = estimateVllmMemory(memoryInput);
   for (const w of memory.warnings) warnings.push(`VllmService '${o.name}': ${w}`);
   if (!memory.fits) {
     const share = (shape.placement?.podsPerUnit ?? 1) > 1 ? `, ${gpuShare(util, gpu)} share of ${shape.placement!.podsPerUnit} pods` : '';
+    // The estimate is per rank: each GPU holds weights / (TP x PP) and its stage's share of the KV cache.
+    const fix = shape.placement?.shared ? undefined : multiNodeFix(memoryInput, model, gpu, shape.gpusPerNode, tp * pp);
     for (const sentence of memory.problems) {
-      p.add({ field: 'model', message: `does not fit: ${sentence}`, value: `${model.id} on ${gpu.id}${share}, tensorParallelSize ${tp}, maxModelLen ${engine.maxModelLen}` });
+      p.add({
+        field: 'model', message: `does not fit: ${sentence}`, value: `${model.id} on ${gpu.id}${share}, tensorParallelSize ${tp}${pp > 1 ? `, pipelineParallelSize ${pp}` : ''}, maxModelLen ${engine.maxModelLen}`,
+        fix,
+      });
     }
     const loraProblem = loraFitProblem(lora, memory.breakdown.loraGiB, memory.availableKvGiB);
     if (loraProblem) p.add(loraProblem);
@@ -460,9 +476,9 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     name: o.name, namespace, createNamespace: o.createNamespace ?? false, namespaceGpuQuota: o.namespaceGpuQuota,
     model, servedModelName, gpu,
     gpusPerNode: shape.gpusPerNode, placement: shape.placement, gpuResourceName: shape.gpuResourceName, nodeSelector: shape.nodeSelector,
-    tolerations: shape.tolerations, sharedGpu: shape.sharedGpu, tensorParallelSize: tp, gpuMemoryUtilization: util,
+    tolerations: shape.tolerations, sharedGpu: shape.sharedGpu, tensorParallelSize: tp, pipelineParallelSize: pp, multiNode, gpuMemoryUtilization: util,
     ...engine,
-    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod: tp, ...startup, modelCache, ...scaling, autoscaling,
+    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod, podsPerReplica, workloadRef: multiNode ? { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: multiNode.setName } : undefined, servingPodLabels: multiNode ? leaderSelector() : undefined, namespaceLabels: multiNodeNamespaceLabels(multiNode), ...startup, modelCache, ...scaling, autoscaling,
     maxRequestsPerPod: engine.maxNumSeqs, lora, adapterNames: lora?.adapters.map((a) => a.name) ?? [],
     spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
     ...surroundings, labels: o.labels ?? {}, memory, warnings, queue: o.queue,

@@ -7,6 +7,7 @@ import { requestLoggingOffFlag, versionAtLeast, VLLM_MILESTONES } from './versio
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
 import { loraArgs, loraEnv, loraInitContainers, loraMounts, loraVolumes } from './lora';
 import { draPodFields } from './dra';
+import { renderLeaderWorkerSet } from './multinode';
 
 /** Where vLLM (through huggingface_hub) caches downloads; the cache volume is mounted here and HF_HOME points at it. */
 export const HF_HOME = '/root/.cache/huggingface';
@@ -24,6 +25,7 @@ export function vllmArgs(r: ResolvedVllmService): string[] {
     '--served-model-name', r.servedModelName,
     '--port', String(VLLM_PORT),
     '--tensor-parallel-size', String(r.tensorParallelSize),
+    ...(r.pipelineParallelSize > 1 ? ['--pipeline-parallel-size', String(r.pipelineParallelSize)] : []),
     '--gpu-memory-utilization', String(r.gpuMemoryUtilization),
     '--max-model-len', String(r.maxModelLen),
     '--max-num-seqs', String(r.maxNumSeqs),
@@ -79,8 +81,9 @@ function podAnnotations(r: ResolvedVllmService): Record<string, string> {
   return a;
 }
 
-export function renderDeployment(r: ResolvedVllmService): KubeObject {
-  const gpus = String(r.tensorParallelSize);
+/** The pod template of one vLLM server pod: the Deployment's, and the base of each rank of a multi-node group. */
+export function vllmPodTemplate(r: ResolvedVllmService): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const gpus = String(r.gpusPerPod);
   // On a DRA placement the GPUs come from the pod's ResourceClaim: no extended-resource count.
   const dra = draPodFields(r);
   const gpuCount = dra.containerClaims ? {} : { [r.gpuResourceName]: gpus };
@@ -111,52 +114,59 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
     : undefined;
 
   return {
+    metadata: { labels: commonLabels(r), annotations: podAnnotations(r) },
+    spec: {
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      nodeSelector: r.nodeSelector && Object.keys(r.nodeSelector).length > 0 ? r.nodeSelector : undefined,
+      tolerations: r.tolerations,
+      resourceClaims: dra.resourceClaims,
+      affinity,
+      topologySpreadConstraints: spread,
+      initContainers: initContainers.length > 0 ? initContainers : undefined,
+      containers: [
+        {
+          name: VLLM_CONTAINER,
+          image: r.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['vllm', 'serve'],
+          args: vllmArgs(r),
+          ports: [{ name: VLLM_PORT_NAME, containerPort: VLLM_PORT, protocol: 'TCP' }],
+          env: env(r),
+          resources: {
+            requests: { cpu: r.cpuRequest, memory: r.memoryRequest, ...gpuCount },
+            limits: { memory: r.memoryLimit, ...gpuCount },
+            claims: dra.containerClaims,
+          },
+          volumeMounts: mounts,
+          startupProbe: { ...httpHealth, periodSeconds: startupPeriod, failureThreshold: Math.ceil(r.startupBudgetSeconds / startupPeriod), timeoutSeconds: 5 },
+          readinessProbe: readiness,
+          livenessProbe: { ...httpHealth, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 },
+          lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 15'] } } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
+      volumes,
+    },
+  };
+}
+
+/** The workload of the service: a Deployment on one node, a LeaderWorkerSet when a replica spans nodes. */
+export function renderDeployment(r: ResolvedVllmService): KubeObject {
+  const annotations = r.spareGpus > 0 ? { annotations: { [SPARE_GPUS_ANNOTATION]: String(r.spareGpus) } } : undefined;
+  if (r.multiNode) return renderLeaderWorkerSet(r, vllmPodTemplate(r), annotations?.annotations);
+  return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadata(r, r.name, r.spareGpus > 0 ? { annotations: { [SPARE_GPUS_ANNOTATION]: String(r.spareGpus) } } : undefined),
+    metadata: metadata(r, r.name, annotations),
     spec: {
       replicas: r.autoscaling ? undefined : r.replicas,
       revisionHistoryLimit: r.revisionHistoryLimit,
       progressDeadlineSeconds: r.startupBudgetSeconds + 600,
       selector: { matchLabels: selectorLabels(r) },
       strategy: rolloutStrategy(r),
-      template: {
-        metadata: { labels: commonLabels(r), annotations: podAnnotations(r) },
-        spec: {
-          automountServiceAccountToken: false,
-          terminationGracePeriodSeconds: r.terminationGracePeriodSeconds,
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-          nodeSelector: r.nodeSelector && Object.keys(r.nodeSelector).length > 0 ? r.nodeSelector : undefined,
-          tolerations: r.tolerations,
-          resourceClaims: dra.resourceClaims,
-          affinity,
-          topologySpreadConstraints: spread,
-          initContainers: initContainers.length > 0 ? initContainers : undefined,
-          containers: [
-            {
-              name: VLLM_CONTAINER,
-              image: r.image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['vllm', 'serve'],
-              args: vllmArgs(r),
-              ports: [{ name: VLLM_PORT_NAME, containerPort: VLLM_PORT, protocol: 'TCP' }],
-              env: env(r),
-              resources: {
-                requests: { cpu: r.cpuRequest, memory: r.memoryRequest, ...gpuCount },
-                limits: { memory: r.memoryLimit, ...gpuCount },
-                claims: dra.containerClaims,
-              },
-              volumeMounts: mounts,
-              startupProbe: { ...httpHealth, periodSeconds: startupPeriod, failureThreshold: Math.ceil(r.startupBudgetSeconds / startupPeriod), timeoutSeconds: 5 },
-              readinessProbe: readiness,
-              livenessProbe: { ...httpHealth, periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 5 },
-              lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 15'] } } },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-            },
-          ],
-          volumes,
-        },
-      },
+      template: vllmPodTemplate(r),
     },
   };
 }

@@ -237,7 +237,7 @@ describe('slices and VllmService placement', () => {
     const { resolved } = renderVllmService({ name: 'big', model: 'llama-3.3-70b', placement: whole.slice(), tensorParallelSize: 4 });
     expect(resolved.gpuMemoryUtilization).toBe(0.85);
     expect(() => renderVllmService({ name: 'big', model: 'llama-3.1-405b-fp8', placement: whole.slice(), tensorParallelSize: 8 })).toThrow(
-      "'tensorParallelSize' must not exceed the GPUs on one node (4)",
+      "'tensorParallelSize' (8) exceeds the GPUs of one node (4)",
     );
   });
 

@@ -79,6 +79,9 @@ describe('extraArgs go through the vLLM flag model', () => {
     ['--max-num-seqs', 'maxNumSeqs'],
     ['--enforce-eager', 'enforceEager'],
     ['-tp', 'tensorParallelSize'],
+    ['-pp', 'pipelineParallelSize'],
+    ['--nnodes', 'pipelineParallelSize'],
+    ['--master-port', 'multiNode.masterPort'],
     ['--gpu_memory_utilization', 'gpuMemoryUtilization'],
   ])('%s is rendered from the typed option %s', (flag, prop) => {
     const args = flag.includes('=') || flag === '--enforce-eager' ? [flag] : [flag, '32'];
@@ -86,8 +89,6 @@ describe('extraArgs go through the vLLM flag model', () => {
   });
 
   test.each([
-    [['--pipeline-parallel-size', '2'], "must not pass --pipeline-parallel-size: pipeline parallelism multiplies the GPUs each pod needs (TP x PP)", "use 'tensorParallelSize'"],
-    [['-pp', '2'], 'must not pass --pipeline-parallel-size', "use 'tensorParallelSize'"],
     [['--data-parallel-size=2'], 'must not pass --data-parallel-size', "use 'replicas'"],
     [['--enable-lora', '--max-loras', '4'], "must not repeat --enable-lora, which gpuplane renders from 'adapters'", "set 'adapters' instead"],
     [['--speculative-config', '{"method":"ngram"}'], 'must not pass --speculative-config: a speculative-decoding draft model', 'remove it'],

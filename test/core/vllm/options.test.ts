@@ -76,9 +76,9 @@ describe('resolveVllmService refusals', () => {
     );
   });
 
-  test('fails if tensorParallelSize exceeds the GPUs on one node', () => {
+  test('fails if tensorParallelSize exceeds the GPUs on one node without an RDMA fabric', () => {
     expect(problemsOf({ model: 'llama-3.1-70b', tensorParallelSize: 8, gpusPerNode: 4 })).toContain(
-      "'tensorParallelSize' must not exceed the GPUs on one node (4); tensor parallelism across nodes is too slow for inference (got 8; allowed: 1..4)",
+      "'tensorParallelSize' (8) exceeds the GPUs of one node (4), so tensor-parallel all-reduces (two per layer, every token) would cross the node network; over Ethernet/TCP that is several times slower than NVLink and the server crawls (got 8; allowed: 1..4 (more only with multiNode.interconnect 'infiniband' or 'roce'))",
     );
   });
 
