@@ -20,6 +20,9 @@ export class VllmService extends Construct implements PlacedWorkloadSource {
   public readonly memory: VllmMemoryEstimate;
   /** Every rendered object by id (`Deployment`, `Service`, `HorizontalPodAutoscaler`, ...). */
   public readonly apiObjects: Readonly<Record<string, ApiObject>>;
+  /** The workload running the pods: a Deployment, or a StatefulSet when each replica keeps its own cache claim. */
+  public readonly workload: ApiObject;
+  /** @deprecated the same object as `workload`, which is a StatefulSet with `modelCache.mode: 'perReplica'` (the default with more than one replica). */
   public readonly deployment: ApiObject;
   public readonly service: ApiObject;
   /** In-cluster base URL of the OpenAI-compatible API. */
@@ -42,7 +45,8 @@ export class VllmService extends Construct implements PlacedWorkloadSource {
     this.resolved = render.resolved;
     this.memory = render.resolved.memory;
     this.apiObjects = addRenderedObjects(this, name, render.objects);
-    this.deployment = this.apiObjects.Deployment;
+    this.workload = this.apiObjects[render.resolved.delivery.workloadKind];
+    this.deployment = this.workload;
     this.service = this.apiObjects.Service;
     this.url = `http://${name}.${render.resolved.namespace}.svc.cluster.local:8000/v1`;
   }

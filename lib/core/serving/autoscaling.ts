@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { KubeObject } from '../kube';
 import { VLLM_ENGINE, ServingEngine } from './engine';
+import { workloadRef } from './delivery';
 import { metadata } from './labels';
 import type { ServingSpec } from './spec';
 
@@ -35,9 +36,9 @@ function adapterRule(engine: ServingEngine): string {
   return text;
 }
 
-/** What both autoscalers scale: the service's Deployment. */
+/** What both autoscalers scale: the service's workload (a Deployment, or a StatefulSet with per-replica caches). */
 function scaleTarget(r: ServingSpec): { apiVersion: string; kind: string; name: string } {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name };
+  return workloadRef(r);
 }
 
 function hpa(r: ServingSpec): KubeObject[] {

@@ -1,3 +1,4 @@
+import type { ModelDelivery } from './delivery';
 import type { ServingEngine } from './engine';
 
 /**
@@ -27,12 +28,14 @@ export interface ServingSpec {
     readonly prometheusServerAddress: string;
   };
   readonly modelCache: {
-    readonly mode: 'shared' | 'perReplica';
+    readonly mode: 'shared' | 'perReplica' | 'image';
     readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
     readonly size: string;
     readonly storageClassName?: string;
     readonly existingClaimName?: string;
   };
+  /** How the weights reach the pods, which workload kind runs them, and the startup path (lib/core/serving/delivery.ts). */
+  readonly delivery: ModelDelivery;
   readonly downloadModel: boolean;
   readonly networkPolicy: { readonly enabled: boolean; readonly metricsScraperNamespace: string; readonly allowedNamespaces?: readonly string[]; readonly allowedPodLabels?: Record<string, string> };
   readonly istio?: { readonly mode: 'bypass' | 'tuned'; readonly timeout: string };

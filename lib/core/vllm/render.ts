@@ -5,7 +5,8 @@ import { renderMonitoring } from './monitoring';
 import { renderIstio, renderNetworkPolicy } from '../serving/network';
 import { renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderService } from '../serving/workload';
 import { ResolvedVllmService, resolveVllmService, VllmServiceOptions } from './options';
-import { renderDeployment } from './workload';
+import { renderModelLoader } from './loader';
+import { HF_HOME, renderDeployment } from './workload';
 
 export interface VllmServiceRender {
   /** Options with every default resolved. */
@@ -23,6 +24,7 @@ export function renderVllmService(options: VllmServiceOptions): VllmServiceRende
   const objects = [
     ...renderNamespace(r),
     ...renderModelCacheClaim(r),
+    ...renderModelLoader(r, HF_HOME),
     renderDeployment(r),
     renderService(r),
     renderDisruptionBudget(r),

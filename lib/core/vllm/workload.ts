@@ -1,7 +1,8 @@
 import { KubeObject } from '../kube';
 import { ResolvedVllmService } from './options';
 import { commonLabels, metadata, selectorLabels } from '../serving/labels';
-import { cacheVolume, rolloutStrategy } from '../serving/workload';
+import { cacheVolume, MODEL_CACHE_VOLUME, MODEL_IMAGE_VOLUME, STARTUP_ESTIMATE_ANNOTATION, workloadSpec } from '../serving/delivery';
+import { loaderWaitContainer } from './loader';
 import { VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
 import { requestLoggingOffFlag, versionAtLeast, VLLM_MILESTONES } from './version';
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
@@ -18,8 +19,9 @@ export function shutdownTimeoutSeconds(terminationGracePeriodSeconds: number): n
 /** `vllm serve` arguments, in a fixed order. */
 export function vllmArgs(r: ResolvedVllmService): string[] {
   const args = [
-    r.model.huggingFaceId,
+    r.delivery.image?.modelPath ?? r.model.huggingFaceId,
     '--served-model-name', r.servedModelName,
+    ...(r.modelRevision !== undefined ? ['--revision', r.modelRevision] : []),
     '--port', String(VLLM_PORT),
     '--tensor-parallel-size', String(r.tensorParallelSize),
     '--gpu-memory-utilization', String(r.gpuMemoryUtilization),
@@ -82,8 +84,12 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
   const readiness = r.istio?.mode === 'tuned'
     ? { exec: { command: warmupReadinessCommand(r) }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 60 }
     : { ...httpHealth, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 };
-  const volumes: Record<string, unknown>[] = [cacheVolume(r)];
-  const mounts: Record<string, unknown>[] = [{ name: 'model-cache', mountPath: HF_HOME }];
+  const modelVolume = cacheVolume(r);
+  const volumes: Record<string, unknown>[] = modelVolume ? [modelVolume] : [];
+  const mounts: Record<string, unknown>[] = r.delivery.image
+    ? [{ name: MODEL_IMAGE_VOLUME, mountPath: r.delivery.image.mountPath, readOnly: true }]
+    : [{ name: MODEL_CACHE_VOLUME, mountPath: HF_HOME }];
+  const waitForModel = loaderWaitContainer(r, HF_HOME);
   if (r.shmSize) {
     volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: r.shmSize } });
     mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
@@ -101,16 +107,16 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
     ? [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorLabels(r) } }]
     : undefined;
 
+  const annotations: Record<string, string> = { [STARTUP_ESTIMATE_ANNOTATION]: r.delivery.startup.description };
+  if (r.spareGpus > 0) annotations[SPARE_GPUS_ANNOTATION] = String(r.spareGpus);
   return {
     apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: metadata(r, r.name, r.spareGpus > 0 ? { annotations: { [SPARE_GPUS_ANNOTATION]: String(r.spareGpus) } } : undefined),
-    spec: {
+    kind: r.delivery.workloadKind,
+    metadata: metadata(r, r.name, { annotations }),
+    spec: workloadSpec(r, {
       replicas: r.autoscaling ? undefined : r.replicas,
       revisionHistoryLimit: r.revisionHistoryLimit,
       progressDeadlineSeconds: r.startupBudgetSeconds + 600,
-      selector: { matchLabels: selectorLabels(r) },
-      strategy: rolloutStrategy(r),
       template: {
         metadata: { labels: commonLabels(r), annotations: podAnnotations(r) },
         spec: {
@@ -121,6 +127,7 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
           tolerations: r.tolerations,
           affinity,
           topologySpreadConstraints: spread,
+          initContainers: waitForModel ? [waitForModel] : undefined,
           containers: [
             {
               name: VLLM_CONTAINER,
@@ -142,10 +149,10 @@ export function renderDeployment(r: ResolvedVllmService): KubeObject {
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
             },
           ],
-          volumes,
+          volumes: volumes.length > 0 ? volumes : undefined,
         },
       },
-    },
+    }),
   };
 }
 
