@@ -106,7 +106,13 @@ export function renderModelLoader(r: ResolvedVllmService, hfHome: string): KubeO
         name: `${r.name}-load-${hash}`,
         namespace: r.namespace,
         labels: { ...commonLabels(r), 'app.kubernetes.io/component': 'model-loader' },
-        annotations: { 'gpuplane.dev/model': `${loader.repository}@${loader.revision}`, 'gpuplane.dev/deadline-estimate': loader.estimate },
+        annotations: {
+          'gpuplane.dev/model': `${loader.repository}@${loader.revision}`,
+          'gpuplane.dev/deadline-estimate': loader.estimate,
+          // The serving pods wait for the marker, so no deployer has to block on the download; Pulumi waits for a Job to
+          // complete and fails the update after 10 minutes by default (@pulumi/kubernetes 4.34.2, batch/v1 Job).
+          'pulumi.com/skipAwait': 'true',
+        },
       },
       spec,
     },
