@@ -1,6 +1,7 @@
 import { isPinnedImage, KubeObject, objectKey, parseQuantity } from '../kube';
 import { podSpecOf, podSpecsOf } from './semantic';
 import { flagValue, normalizeFlag, parseVllmArgs } from '../vllm/flags';
+import { modelCacheFindings } from './model-cache';
 
 export { normalizeFlag } from '../vllm/flags';
 
@@ -202,7 +203,8 @@ function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj
  *   with tensor parallelism, startup and readiness probes, no startup budget on liveness, no privilege;
  * - GPU Deployments: no surge beyond the spare GPUs declared with `gpuplane.dev/spare-gpus`;
  * - autoscalers (HPA, KEDA ScaledObject) of vLLM workloads: not on CPU or memory;
- * - etcd StatefulSets: an odd number of members, at least 3.
+ * - etcd StatefulSets: an odd number of members, at least 3;
+ * - vLLM workloads of more than one pod: the Hugging Face cache not on an emptyDir or ephemeral volume (model-cache.ts).
  */
 export function validateProductionRules(objects: readonly KubeObject[]): string[] {
   const out: string[] = [];
@@ -220,5 +222,6 @@ export function validateProductionRules(objects: readonly KubeObject[]): string[
     if (obj.kind === 'Deployment') checkRollout(key, obj, out);
     if (obj.kind === 'StatefulSet') checkEtcdMembers(key, obj, out);
   }
+  out.push(...modelCacheFindings(objects, isVllmServer));
   return out;
 }

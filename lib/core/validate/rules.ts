@@ -36,6 +36,7 @@ const PRODUCTION: readonly ProductionRule[] = [
   { id: 'rollout-progress', set: 'production', description: 'a Deployment rollout can replace pods (not maxSurge 0 and maxUnavailable 0)', matches: /: maxSurge and maxUnavailable are both 0/ },
   { id: 'gpu-surge', set: 'production', description: 'GPU Deployments surge no more than their declared spare GPUs', matches: /: (maxSurge \S+ needs \d+ free GPU|annotation gpuplane\.dev\/spare-gpus ".*" must be a whole number)/ },
   { id: 'etcd-members', set: 'production', description: 'etcd runs an odd number of members, at least 3', matches: /: \d+ etcd member\(s\)/ },
+  { id: 'model-cache-persistent', set: 'production', description: 'vLLM workloads of more than one pod keep the Hugging Face cache on a PersistentVolumeClaim, not an emptyDir or ephemeral volume', matches: /: the Hugging Face cache \(.*\) is on (an emptyDir|a generic ephemeral volume), deleted with the pod/, crossObject: true },
   { id: 'autoscaler-signal', set: 'production', description: 'autoscalers of vLLM workloads do not scale on CPU or memory', matches: /: scales a vLLM server on /, crossObject: true },
 ];
 
