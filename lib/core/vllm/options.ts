@@ -45,7 +45,9 @@ export interface ModelCacheOptions {
    * `shared`: one PersistentVolumeClaim mounted by every replica (ReadWriteMany with more than one replica), filled
    * once by a loader Job. `perReplica`: a StatefulSet with one claim per replica (volumeClaimTemplates) that survives
    * restarts, rollouts, rescheduling and scale-down, so each replica downloads once, on its first start, on any storage
-   * class. `image`: the weights come from an OCI image volume (`image` below).
+   * class (a StatefulSet's claim templates are immutable: a new size or storage class needs the StatefulSet deleted
+   * with `--cascade=orphan` and re-applied, and existing claims resized by hand). `image`: the weights come from an OCI
+   * image volume (`image` below).
    * @default - 'image' when image is set; with more than one replica 'shared' when accessMode is ReadWriteMany or
    * existingClaimName is set (one copy for all), else 'perReplica' (works on ReadWriteOnce storage, never downloads per
    * pod start); 'shared' with one replica
