@@ -5,7 +5,8 @@ import type { VllmServiceOptions } from '../lib/core/vllm/options';
  * exactly the same objects.
  */
 export const EXAMPLE_SERVICES: Record<string, VllmServiceOptions> = {
-  // Llama 3.1 8B on one H100: the defaults do the rest (HPA 2-8 on queue depth, per-replica cache, probes, alerts).
+  // Llama 3.1 8B on one H100: the defaults do the rest (HPA 2-8 on queue depth, a StatefulSet with one cache claim per
+  // replica that each downloads once, probes, alerts).
   'llama-8b-h100': {
     name: 'llama-8b',
     namespace: 'inference',
@@ -13,16 +14,20 @@ export const EXAMPLE_SERVICES: Record<string, VllmServiceOptions> = {
     gpu: 'H100-80GB',
     maxModelLen: 8192,
   },
-  // Llama 3.3 70B across four H100s of one node: TP=4, /dev/shm for NCCL, a bigger host memory request.
+  // Llama 3.3 70B across four H100s of one node (TP=4, /dev/shm for NCCL), served from a pre-filled cache: a loader Job
+  // downloads the pinned commit once into a ReadWriteMany claim and verifies it; every replica waits for its marker and
+  // loads offline, so a rollout, reschedule or scale-up never downloads the 131 GiB again.
   'llama-70b-tp4': {
     name: 'llama-70b',
     namespace: 'inference',
     model: 'llama-3.3-70b',
+    // meta-llama/Llama-3.3-70B-Instruct's commit, as the hub cache's snapshot directory names it.
+    modelRevision: '6f6073b423013f6a7d4d9f39144961bfbfbc386b',
     gpu: 'H100-80GB',
     tensorParallelSize: 4,
     maxModelLen: 16384,
     autoscaling: { minReplicas: 2, maxReplicas: 4 },
-    modelCache: { mode: 'shared', accessMode: 'ReadWriteMany', storageClassName: 'efs-sc' },
+    modelCache: { mode: 'shared', accessMode: 'ReadWriteMany', storageClassName: 'efs-sc', loader: true },
   },
   // An AWQ-quantized 70B on a single H100: 37 GiB of weights leave room for the KV cache.
   'llama-70b-awq': {

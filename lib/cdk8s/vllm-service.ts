@@ -20,7 +20,9 @@ export class VllmService extends Construct implements PlacedWorkloadSource {
   public readonly memory: VllmMemoryEstimate;
   /** Every rendered object by id (`Deployment`, `Service`, `HorizontalPodAutoscaler`, ...). */
   public readonly apiObjects: Readonly<Record<string, ApiObject>>;
-  /** The workload: the Deployment, or the LeaderWorkerSet (`LeaderWorkerSet-lws`) of a service whose replicas span nodes. */
+  /** The workload running the pods: a Deployment, a StatefulSet when each replica keeps its own cache claim, or the LeaderWorkerSet (`LeaderWorkerSet-lws`) of a service whose replicas span nodes. */
+  public readonly workload: ApiObject;
+  /** @deprecated the same object as `workload`, which is not always a Deployment (a StatefulSet with per-replica caches, a LeaderWorkerSet across nodes). */
   public readonly deployment: ApiObject;
   public readonly service: ApiObject;
   /** In-cluster base URL of the OpenAI-compatible API. */
@@ -43,7 +45,8 @@ export class VllmService extends Construct implements PlacedWorkloadSource {
     this.resolved = render.resolved;
     this.memory = render.resolved.memory;
     this.apiObjects = addRenderedObjects(this, name, render.objects);
-    this.deployment = this.apiObjects.Deployment ?? this.apiObjects['LeaderWorkerSet-lws'];
+    this.workload = this.apiObjects[render.resolved.delivery.workloadKind === 'LeaderWorkerSet' ? 'LeaderWorkerSet-lws' : render.resolved.delivery.workloadKind];
+    this.deployment = this.workload;
     this.service = this.apiObjects.Service;
     this.url = `http://${name}.${render.resolved.namespace}.svc.cluster.local:8000/v1`;
   }

@@ -7,7 +7,7 @@ import { FleetRequest } from '../../lib/core/planning';
 import { validateObjects } from '../../lib/core/validate';
 import { KubeObject } from '../../lib/core/kube';
 import { EXAMPLE_FLEETS } from '../../examples/fleet';
-import { find, flag, vllmContainer } from '../helpers/find';
+import { findWorkload, flag, vllmContainer } from '../helpers/find';
 
 const REQUEST: FleetRequest = {
   workloads: [
@@ -30,7 +30,7 @@ describe('GpuFleet (cdk8s)', () => {
       const planned = fleet.plan.assignments.filter((a) => a.workload === name.replace(/-\d+$/, ''));
       expect(svc.resolved.replicas).toBeLessThanOrEqual(planned.length);
       expect(svc.resolved.autoscaling).toBeUndefined();
-      const d = find(objs, 'Deployment', name);
+      const d = findWorkload(objs, name);
       expect(d.spec.template.spec.nodeSelector['gpuplane.dev/pool']).toBe(svc.resolved.placement!.poolName);
     }
     const total = Object.values(fleet.services).reduce((s, x) => s + x.resolved.replicas, 0);
@@ -38,7 +38,7 @@ describe('GpuFleet (cdk8s)', () => {
     // Time-sliced replicas run with their planned share of the device.
     for (const a of fleet.plan.assignments.filter((x) => x.profile === 'shared')) {
       const svc = Object.values(fleet.services).find((s) => s.resolved.placement?.poolName === a.pool)!;
-      expect(flag(vllmContainer(find(objs, 'Deployment', svc.resolved.name)).args, '--gpu-memory-utilization')).toBe(String(a.gpuMemoryUtilization));
+      expect(flag(vllmContainer(findWorkload(objs, svc.resolved.name)).args, '--gpu-memory-utilization')).toBe(String(a.gpuMemoryUtilization));
     }
   });
 

@@ -15,7 +15,7 @@ describe('MigNodePool and GpuNodePool (cdk8s)', () => {
     expect(manifests).toMatchSnapshot();
     expect(validateObjects(manifests)).toEqual([]);
     expect(find(manifests, 'NodePool').metadata.name).toBe('h100mig');
-    for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
+    for (const d of manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet')) {
       expect(vllmContainer(d).resources.limits['nvidia.com/gpu']).toBe('1'); // single strategy: MIG devices are nvidia.com/gpu
       expect(d.spec.template.spec.nodeSelector).toEqual({ 'gpuplane.dev/pool': 'h100mig' });
     }

@@ -14,7 +14,7 @@ describe('KueueQueues and DRA (cdk8s)', () => {
     const out = Testing.synth(chart);
     for (const obj of renderKueueQueues(queues).objects) expect(out).toContainEqual(obj);
     expect(Object.keys(q.apiObjects).sort()).toEqual(['ClusterQueue-gpu-inference', 'LocalQueue-inference', 'ResourceFlavor-h100']);
-    expect(out.find((o) => o.kind === 'Deployment' && o.metadata.name === 'llama-8b').metadata.labels['kueue.x-k8s.io/queue-name']).toBe('inference');
+    expect(out.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'llama-8b').metadata.labels['kueue.x-k8s.io/queue-name']).toBe('inference');
     expect(out.find((o) => o.kind === 'ResourceClaimTemplate').metadata.name).toBe('llama-70b-gpus');
     expect(out.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name)).toEqual(['gpu-operator', 'dra-driver-nvidia-gpu']);
   });

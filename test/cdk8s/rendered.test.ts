@@ -26,9 +26,9 @@ describe('RenderedApiObject', () => {
   test('a JSON patch takes the cdk8s path and shows in the manifest', () => {
     const chart = new Chart(tmpApp(), 'c');
     const svc = new VllmService(chart, 'Llama', { model: 'llama-3.1-8b', gpu: 'H100-80GB' });
-    svc.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'inference-high'));
-    expect((svc.deployment as RenderedApiObject).modified).toBe(true);
-    expect(find(chart.toJson(), 'Deployment').spec.template.spec.priorityClassName).toBe('inference-high');
+    svc.workload.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'inference-high'));
+    expect((svc.workload as RenderedApiObject).modified).toBe(true);
+    expect(find(chart.toJson(), 'StatefulSet').spec.template.spec.priorityClassName).toBe('inference-high');
   });
 
   test('a metadata change and a chart label take the cdk8s path', () => {
@@ -46,7 +46,7 @@ describe('RenderedApiObject', () => {
     });
     const chart = new Chart(app, 'c');
     new VllmService(chart, 'Llama', { model: 'llama-3.1-8b', gpu: 'H100-80GB', image: 'vllm/vllm-openai:v0.26.0' });
-    expect(vllmContainer(find(chart.toJson(), 'Deployment')).image).toBe('registry.example.com/vllm/vllm-openai:v0.26.0');
+    expect(vllmContainer(find(chart.toJson(), 'StatefulSet')).image).toBe('registry.example.com/vllm/vllm-openai:v0.26.0');
   });
 
   test('CDK8S_DISABLE_SORT keeps cdk8s behaviour', () => {

@@ -33,7 +33,7 @@ describe('VllmService (cdk8s)', () => {
     expect(manifests).toEqual(renderVllmService({ name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB' }).objects);
     expect(validateObjects(manifests)).toEqual([]);
     expect(Object.keys(svc.apiObjects)).toEqual([
-      'Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ConfigMap-prometheus-adapter-rule', 'ServiceMonitor', 'PrometheusRule', 'NetworkPolicy',
+      'StatefulSet', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ConfigMap-prometheus-adapter-rule', 'ServiceMonitor', 'PrometheusRule', 'NetworkPolicy',
     ]);
   });
 
@@ -51,7 +51,7 @@ describe('VllmService (cdk8s)', () => {
   test('TP=4 render carries the shm volume', () => {
     const chart = Testing.chart();
     new VllmService(chart, 'Big', { model: 'llama-3.3-70b', gpu: 'H100-80GB', tensorParallelSize: 4 });
-    const d = find(Testing.synth(chart), 'Deployment');
+    const d = find(Testing.synth(chart), 'StatefulSet');
     expect(vllmContainer(d).volumeMounts).toContainEqual({ name: 'dshm', mountPath: '/dev/shm' });
   });
 
@@ -65,21 +65,23 @@ describe('VllmService (cdk8s)', () => {
     const chart = new Chart(app, 'prod');
     const svc = new VllmService(chart, 'Llama', { model: 'llama-3.1-8b', gpu: 'H100-80GB' });
     svc.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/ports/0/containerPort', '8000'));
-    expect(() => app.synth()).toThrow(/\[prod\/Llama\] Deployment\/default\/llama: schema apps\/v1\/Deployment: data\/spec\/template\/spec\/containers\/0\/ports\/0\/containerPort must be integer/);
+    expect(() => app.synth()).toThrow(/\[prod\/Llama\] StatefulSet\/default\/llama: schema apps\/v1\/StatefulSet: data\/spec\/template\/spec\/containers\/0\/ports\/0\/containerPort must be integer/);
   });
 
   test('fails cdk8s synth if an override breaks a semantic rule', () => {
     const app = Testing.app({ outdir: mkdtempSync(join(tmpdir(), 'gpuplane-cdk8s-')) });
     const chart = new Chart(app, 'prod');
     const svc = new VllmService(chart, 'Llama', { model: 'llama-3.1-8b', gpu: 'H100-80GB' });
-    svc.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu', '2'));
+    svc.workload.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources/limits/nvidia.com~1gpu', '2'));
     expect(() => app.synth()).toThrow(/\[prod\/Llama\] .*extended resource nvidia.com\/gpu must have request equal to limit \(got 1 and 2\)/);
   });
 
   test('fails cdk8s synth if an override breaks a production rule', () => {
     const app = Testing.app({ outdir: mkdtempSync(join(tmpdir(), 'gpuplane-cdk8s-')) });
     const chart = new Chart(app, 'prod');
-    const svc = new VllmService(chart, 'Llama', { model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    // A shared ReadWriteMany cache: a Deployment, whose rollout the patch breaks.
+    const svc = new VllmService(chart, 'Llama', { model: 'llama-3.1-8b', gpu: 'H100-80GB', modelCache: { accessMode: 'ReadWriteMany', loader: false } });
+    expect(svc.deployment).toBe(svc.workload);
     svc.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/resources/limits/cpu', '8'));
     svc.deployment.addJsonPatch(JsonPatch.replace('/spec/strategy/rollingUpdate', { maxSurge: 1, maxUnavailable: 0 }));
     expect(() => app.synth()).toThrow(/\[prod\/Llama\] Deployment\/default\/llama container vllm: limits.cpu "8" on a GPU container/);

@@ -250,7 +250,7 @@ describe('GpuplaneApp synth', () => {
     const app = new AppClass({ outdir });
     const chart = new Chart(app, 'mixed', { disableResourceNameHashes: true });
     const svc = new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
-    svc.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'inference-high'));
+    svc.workload.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'inference-high'));
     new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { on: 'yes', n: '007', s: 'a\nb\n' } });
     const other = new Chart(app, 'labelled', { disableResourceNameHashes: true, labels: { team: 'ml' } });
     new VllmService(other, 'Qwen', { name: 'qwen', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
@@ -267,7 +267,7 @@ describe('GpuplaneApp synth', () => {
     mixedApp(App, plain).synth();
     expect(tree(fast)).toEqual(tree(plain));
     const docs = parseAllDocuments(readFileSync(join(fast, 'mixed.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
-    expect(docs.find((d) => d.kind === 'Deployment').spec.template.spec.priorityClassName).toBe('inference-high');
+    expect(docs.find((d) => d.kind === 'StatefulSet').spec.template.spec.priorityClassName).toBe('inference-high');
     expect(docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'plain').data).toEqual({ on: 'yes', n: '007', s: 'a\nb\n' });
   });
 

@@ -7,7 +7,7 @@ import { KubeObject } from '../../lib/core/kube';
 import { objectId } from '../../lib/core/object-ids';
 import { validateObjects } from '../../lib/core/validate';
 import { promiseOf, recordResources, settle } from '../helpers/pulumi-mocks';
-import { find, flag, vllmContainer } from '../helpers/find';
+import { find, findWorkload, flag, vllmContainer } from '../helpers/find';
 import { validateAgainstCrd } from '../helpers/crd-schema';
 
 const recorded = recordResources();
@@ -52,7 +52,7 @@ describe('examples', () => {
   test('h100-mig: a Karpenter pool of 3g.40gb x2 per GPU serving two 8B models from MIG slices', () => {
     const objs = charts['h100-mig'];
     expect(find(objs, 'NodePool').spec.template.metadata.labels['nvidia.com/mig.config']).toBe('h100-mig');
-    const deployments = objs.filter((o) => o.kind === 'Deployment').map((d) => vllmContainer(d));
+    const deployments = objs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet').map((d) => vllmContainer(d));
     expect(deployments).toHaveLength(2);
     for (const c of deployments) {
       expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
@@ -62,14 +62,14 @@ describe('examples', () => {
 
   test('gpu-fleet: the planned pools, the services on their slices, the operator collecting the pools, and the SVG', () => {
     const objs = charts['gpu-fleet'];
-    const deployments = objs.filter((o) => o.kind === 'Deployment');
+    const deployments = objs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
     const replicas = Object.fromEntries(deployments.map((d) => [d.metadata.name, (d as Record<string, any>).spec.replicas])); // eslint-disable-line @typescript-eslint/no-explicit-any
     // chat x6 (split over MIG profiles and GPUs), reasoning x1, code x2; embeddings are a memory need, no service.
     expect(Object.entries(replicas).filter(([n]) => n.startsWith('chat')).reduce((s, [, r]) => s + (r as number), 0)).toBe(6);
     expect(Object.keys(replicas).filter((n) => !n.startsWith('chat')).sort()).toEqual(['code', 'reasoning']);
     const configs = objs.filter((o) => o.kind === 'ConfigMap').map((o) => JSON.stringify(o));
     expect(configs.some((c) => c.includes('mig-configs') && c.includes('fleet-h100-80gb-mig'))).toBe(true);
-    expect(vllmContainer(find(objs, 'Deployment', 'reasoning')).args).toEqual(expect.arrayContaining(['--tensor-parallel-size', '4']));
+    expect(vllmContainer(findWorkload(objs, 'reasoning')).args).toEqual(expect.arrayContaining(['--tensor-parallel-size', '4']));
     expect(readFileSync(join(outdir, 'gpu-fleet.fleet.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
@@ -92,21 +92,28 @@ describe('examples', () => {
   });
 
   test('llama-8b-h100: one H100 per pod, 8192 context', () => {
-    const c = vllmContainer(find(charts['llama-8b-h100'], 'Deployment'));
+    const c = vllmContainer(find(charts['llama-8b-h100'], 'StatefulSet'));
     expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
     expect(flag(c.args, '--max-model-len')).toBe('8192');
   });
 
-  test('llama-70b-tp4: TP=4 with /dev/shm and a shared RWX cache', () => {
+  test('llama-70b-tp4: a 70B at TP=4 served from a pre-filled cache (loader Job + RWX claim, pods offline)', () => {
     const objs = charts['llama-70b-tp4'];
     const d = find(objs, 'Deployment');
-    expect(flag(vllmContainer(d).args, '--tensor-parallel-size')).toBe('4');
+    const c = vllmContainer(d);
+    expect(flag(c.args, '--tensor-parallel-size')).toBe('4');
+    expect(flag(c.args, '--revision')).toBe('6f6073b423013f6a7d4d9f39144961bfbfbc386b');
+    expect(c.env).toContainEqual({ name: 'HF_HUB_OFFLINE', value: '1' });
     expect(d.spec.template.spec.volumes).toContainEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } });
+    expect(d.spec.template.spec.initContainers.map((i: { name: string }) => i.name)).toEqual(['wait-for-model']);
     expect(find(objs, 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadWriteMany']);
+    const job = find(objs, 'Job');
+    expect(job.spec.template.spec.containers[0].command.slice(3, 5)).toEqual(['meta-llama/Llama-3.3-70B-Instruct', '6f6073b423013f6a7d4d9f39144961bfbfbc386b']);
+    expect(job.spec.template.spec.volumes[0].persistentVolumeClaim.claimName).toBe(find(objs, 'PersistentVolumeClaim').metadata.name);
   });
 
   test('llama-70b-awq: a quantized 70B on one GPU', () => {
-    const c = vllmContainer(find(charts['llama-70b-awq'], 'Deployment'));
+    const c = vllmContainer(find(charts['llama-70b-awq'], 'StatefulSet'));
     expect(flag(c.args, '--quantization')).toBe('awq');
     expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
   });
@@ -177,7 +184,7 @@ describe('examples', () => {
     expect(sql.spec.rules[0].matches[0].headers).toEqual([{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'llama-sql' }]);
     const eppConfig = JSON.parse(find(objs, 'ConfigMap', 'llama-8b-epp').data['config.yaml']);
     expect(eppConfig.schedulingProfiles[0].plugins.map((p: { pluginRef: string }) => p.pluginRef)).toEqual(['prefix-cache-scorer', 'kv-cache-utilization-scorer', 'queue-scorer', 'lora-affinity-scorer', 'max-score-picker']);
-    expect(find(objs, 'Deployment', 'llama-8b').spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(['--enable-lora', '--lora-modules', 'llama-sql=/lora/lora-adapters/llama-3.1-8b/sql']));
+    expect(findWorkload(objs, 'llama-8b').spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(['--enable-lora', '--lora-modules', 'llama-sql=/lora/lora-adapters/llama-3.1-8b/sql']));
     // Mistral scales to zero: KEDA wakes it on its picker's queue, which a ServiceMonitor scrapes.
     expect(find(objs, 'ScaledObject', 'mistral-7b').spec.minReplicaCount).toBe(0);
     expect(find(objs, 'ServiceMonitor', 'mistral-7b-epp').spec.selector.matchLabels['app.kubernetes.io/instance']).toBe('mistral-7b-epp');

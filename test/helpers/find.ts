@@ -9,6 +9,13 @@ export function find(objects: readonly KubeObject[], kind: string, name?: string
   return hits[0] as Obj;
 }
 
+/** The one workload (Deployment or StatefulSet, as the model delivery chose) of a render, by name. */
+export function findWorkload(objects: readonly KubeObject[], name?: string): Obj {
+  const hits = objects.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && (name === undefined || o.metadata.name === name));
+  if (hits.length !== 1) throw new Error(`expected one Deployment or StatefulSet${name ? `/${name}` : ''}, found ${hits.length}: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return hits[0] as Obj;
+}
+
 export function kinds(objects: readonly KubeObject[]): string[] {
   return objects.map((o) => `${o.kind}/${o.metadata.name}`);
 }

@@ -57,7 +57,8 @@ function expectCleanAnnotations(groups: Obj[]): void {
 
 describeWithBinary('promtool', 'prometheus', 'every shipped alert under promtool test rules', () => {
   describe('vLLM', () => {
-    const { objects } = renderVllmService({ name: 'llama-70b', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama', maxNumSeqs: 64 });
+    // A Deployment (shared ReadWriteMany cache), so the alerts go through kube-state-metrics' ReplicaSet owner chain.
+    const { objects } = renderVllmService({ name: 'llama-70b', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', servedModelName: 'llama', maxNumSeqs: 64, modelCache: { accessMode: 'ReadWriteMany', loader: false } });
     const groups = groupsOf(objects);
     const job = { namespace: 'inference', job: 'llama-70b' };
     const pod = 'llama-70b-7d9f8c6b5-x2x4z';

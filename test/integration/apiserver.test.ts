@@ -99,8 +99,11 @@ function podsFromTemplates(o: any): any[] {
   // A LeaderWorkerSet's leader and worker templates, as the pods LWS creates from them.
   if (o.kind === 'LeaderWorkerSet') {
     const lwt = o.spec?.leaderWorkerTemplate ?? {};
+    // The LWS controller's StatefulSets add a volume per leaderWorkerTemplate.volumeClaimTemplates entry, bound to
+    // each pod's own claim, as the StatefulSet controller does.
+    const claims = (lwt.volumeClaimTemplates ?? []).map((c: any) => ({ name: c.metadata.name, persistentVolumeClaim: { claimName: `${c.metadata.name}-${o.metadata.name}-0` } }));
     return [['leader', lwt.leaderTemplate ?? lwt.workerTemplate], ['worker', lwt.workerTemplate]].filter(([, t]) => t?.spec).map(([role, t]) => (
-      { apiVersion: 'v1', kind: 'Pod', metadata: { ...(t.metadata ?? {}), name: `${o.metadata.name}-${role}-pod-check`, namespace: o.metadata.namespace }, spec: t.spec }
+      { apiVersion: 'v1', kind: 'Pod', metadata: { ...(t.metadata ?? {}), name: `${o.metadata.name}-${role}-pod-check`, namespace: o.metadata.namespace }, spec: { ...t.spec, volumes: [...(t.spec.volumes ?? []), ...claims] } }
     ));
   }
   const pod = podFromTemplate(o);

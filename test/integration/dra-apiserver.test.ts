@@ -38,7 +38,7 @@ describeWithComponents(['kube-apiserver'], 'ResourceClaimTemplate on a real kube
     expect([r.status, r.warnings]).toEqual([201, []]);
     // Nothing gpuplane set is changed or dropped (the server adds an empty template metadata).
     expect(r.body.spec).toEqual({ metadata: {}, ...template().spec });
-    const d = await dryRun(objects.find((o) => o.kind === 'Deployment'));
+    const d = await dryRun(objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet'));
     expect([d.status, d.warnings]).toEqual([201, []]);
     expect(d.body.spec.template.spec.resourceClaims).toEqual([{ name: 'gpus', resourceClaimTemplateName: 'llama-70b-gpus' }]);
     expect(d.body.spec.template.spec.containers[0].resources.claims).toEqual([{ name: 'gpus' }]);

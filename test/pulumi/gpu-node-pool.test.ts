@@ -29,7 +29,7 @@ describe('MigNodePool and GpuNodePool (Pulumi)', () => {
     await settle(Object.values(svc.resources) as pulumiTypes.Resource[]);
     // Two MPS clients per GPU: each takes its share of the device (vLLM's utilization is a fraction of the whole device).
     expect(svc.resolved.gpuMemoryUtilization).toBe(0.45);
-    expect(recorded.find((r) => r.name === 'small-deployment')?.inputs).toMatchObject({ spec: { template: { spec: { nodeSelector: { 'gpuplane.dev/pool': 'l40s' } } } } });
+    expect(recorded.find((r) => r.name === 'small-statefulset')?.inputs).toMatchObject({ spec: { template: { spec: { nodeSelector: { 'gpuplane.dev/pool': 'l40s' } } } } });
   });
 
   test('fails before registering anything on bad options', () => {

@@ -23,7 +23,7 @@ describe('DRA and Kueue (Pulumi)', () => {
       expect([r.type, r.inputs]).toEqual([`kubernetes:kueue.x-k8s.io/v1beta2:${obj.kind}`, obj]);
     }
     expect(recorded.find((r) => r.name === 'queues')?.type).toBe('gpuplane:index:KueueQueues');
-    const deployment = recorded.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && (r.inputs as any).metadata.name === 'llama-70b')! as any;
+    const deployment = recorded.find((r) => r.type === 'kubernetes:apps/v1:StatefulSet' && (r.inputs as any).metadata.name === 'llama-70b')! as any;
     expect(deployment.inputs.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('inference');
   });
 

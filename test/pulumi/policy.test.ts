@@ -104,7 +104,7 @@ describe('gpuplane policy pack', () => {
     const svc = new VllmService('llama', { namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB', autoscaling: { mode: 'keda' } });
     await settle(Object.values(svc.resources) as pulumiTypes.Resource[]);
     const mine = recorded.slice(before).filter((r) => r.type.startsWith('kubernetes:'));
-    expect(mine.map((r) => r.type)).toContain('kubernetes:apps/v1:Deployment');
+    expect(mine.map((r) => r.type)).toContain('kubernetes:apps/v1:StatefulSet');
     expect(await runPolicies(gpuplanePolicies({ closedWorld: true }), mine)).toEqual([]);
   });
 

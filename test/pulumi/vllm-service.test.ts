@@ -26,7 +26,7 @@ describe('VllmService (Pulumi)', () => {
     // Registration is asynchronous; compare as a sorted set.
     const mine = recorded.filter((r) => r.name.startsWith('llama-'));
     expect(mine.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-      'kubernetes:apps/v1:Deployment llama-deployment',
+      'kubernetes:apps/v1:StatefulSet llama-statefulset',
       'kubernetes:core/v1:Service llama-service',
       'kubernetes:policy/v1:PodDisruptionBudget llama-poddisruptionbudget',
       'kubernetes:keda.sh/v1alpha1:ScaledObject llama-scaledobject',

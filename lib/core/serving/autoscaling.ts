@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { KubeObject } from '../kube';
 import { VLLM_ENGINE, ServingEngine } from './engine';
+import { workloadRef } from './delivery';
 import { metadata } from './labels';
 import { scalesToZero, wakeTrigger } from './scale-to-zero';
 import type { ServingSpec } from './spec';
@@ -37,11 +38,12 @@ function adapterRule(engine: ServingEngine): string {
 }
 
 /**
- * What both autoscalers scale: the service's Deployment, or its LeaderWorkerSet, whose scale subresource counts
- * groups (the LWS CRD's `subresources.scale`: `specReplicasPath .spec.replicas`), so whole groups come and go.
+ * What both autoscalers scale: the service's workload (a Deployment, a StatefulSet with per-replica caches, or a
+ * LeaderWorkerSet, whose scale subresource counts groups: the LWS CRD's `subresources.scale` with
+ * `specReplicasPath .spec.replicas`, so whole groups come and go).
  */
 function scaleTarget(r: ServingSpec): { apiVersion: string; kind: string; name: string } {
-  return r.workloadRef ? { ...r.workloadRef } : { apiVersion: 'apps/v1', kind: 'Deployment', name: r.name };
+  return workloadRef(r);
 }
 
 function hpa(r: ServingSpec): KubeObject[] {

@@ -1,3 +1,4 @@
+import type { ModelDelivery } from './delivery';
 import type { ServingEngine } from './engine';
 
 /**
@@ -39,12 +40,14 @@ export interface ServingSpec {
   /** Requests one pod runs at once (vLLM's --max-num-seqs): the wake-up trigger's per-pod target. @default 256 */
   readonly maxRequestsPerPod?: number;
   readonly modelCache: {
-    readonly mode: 'shared' | 'perReplica';
+    readonly mode: 'shared' | 'perReplica' | 'image';
     readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
     readonly size: string;
     readonly storageClassName?: string;
     readonly existingClaimName?: string;
   };
+  /** How the weights reach the pods, which workload kind runs them, and the startup path (lib/core/serving/delivery.ts). */
+  readonly delivery: ModelDelivery;
   readonly downloadModel: boolean;
   readonly networkPolicy: { readonly enabled: boolean; readonly metricsScraperNamespace: string; readonly allowedNamespaces?: readonly string[]; readonly allowedPodLabels?: Record<string, string> };
   readonly istio?: { readonly mode: 'bypass' | 'tuned'; readonly timeout: string };

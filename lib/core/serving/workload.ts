@@ -2,25 +2,7 @@ import { KubeObject } from '../kube';
 import { metadata, selectorLabels } from './labels';
 import type { ServingSpec } from './spec';
 
-/** The model cache volume: one claim shared by the replicas, or a per-pod ephemeral volume. */
-export function cacheVolume(r: ServingSpec): Record<string, unknown> {
-  if (r.modelCache.mode === 'shared') {
-    return { name: 'model-cache', persistentVolumeClaim: { claimName: r.modelCache.existingClaimName ?? `${r.name}-model-cache` } };
-  }
-  return {
-    name: 'model-cache',
-    ephemeral: {
-      volumeClaimTemplate: {
-        metadata: { labels: selectorLabels(r) },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          resources: { requests: { storage: r.modelCache.size } },
-          storageClassName: r.modelCache.storageClassName,
-        },
-      },
-    },
-  };
-}
+export { cacheVolume, rolloutStrategy } from './delivery';
 
 /** The PersistentVolumeClaim of a shared cache (none for per-replica caches or an existing claim). */
 export function renderModelCacheClaim(r: ServingSpec): KubeObject[] {
@@ -37,15 +19,6 @@ export function renderModelCacheClaim(r: ServingSpec): KubeObject[] {
       },
     },
   ];
-}
-
-/** The rollout never needs a GPU the cluster does not have: it surges only into declared spare capacity. */
-export function rolloutStrategy(r: ServingSpec): Record<string, unknown> {
-  const surgePods = Math.floor(r.spareGpus / r.gpusPerPod);
-  return {
-    type: 'RollingUpdate',
-    rollingUpdate: surgePods >= 1 ? { maxSurge: surgePods, maxUnavailable: 0 } : { maxSurge: 0, maxUnavailable: 1 },
-  };
 }
 
 export function renderService(r: ServingSpec): KubeObject {

@@ -2,6 +2,7 @@ import { isPinnedImage, KubeObject, objectKey, parseQuantity } from '../kube';
 import { podSpecOf, podSpecsOf } from './semantic';
 import { flagValue, normalizeFlag, parseVllmArgs } from '../vllm/flags';
 import { draGpuCounter } from './dra-claims';
+import { modelCacheFindings } from './model-cache';
 
 export { normalizeFlag } from '../vllm/flags';
 
@@ -46,13 +47,14 @@ export const PRODUCTION_RULES = {
   'rollout-progress': 'a Deployment rollout can replace pods (not maxSurge 0 and maxUnavailable 0)',
   'gpu-surge': 'GPU Deployments surge no more than their declared spare GPUs',
   'etcd-members': 'etcd runs an odd number of members, at least 3',
+  'model-cache-persistent': 'vLLM workloads of more than one pod keep the Hugging Face cache on a PersistentVolumeClaim, not an emptyDir or ephemeral volume',
   'autoscaler-signal': 'autoscalers of vLLM workloads do not scale on CPU or memory',
 } as const;
 
 export type ProductionRuleId = keyof typeof PRODUCTION_RULES;
 
 /** Rules that need the other objects of the render (an autoscaler and its target). */
-export const CROSS_OBJECT_PRODUCTION_RULES: readonly ProductionRuleId[] = ['autoscaler-signal'];
+export const CROSS_OBJECT_PRODUCTION_RULES: readonly ProductionRuleId[] = ['model-cache-persistent', 'autoscaler-signal'];
 
 /** One production problem: the rule that found it and the whole message (resource, value, allowed, fix). */
 export interface ProductionFinding {
@@ -280,7 +282,8 @@ function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj
  *   (whole groups for a LeaderWorkerSet), never maxSurge and maxUnavailable both 0;
  * - headless vLLM ranks (`--headless`) need no probes; the leader's cover the group;
  * - autoscalers (HPA, KEDA ScaledObject) of vLLM workloads: not on CPU or memory;
- * - etcd StatefulSets: an odd number of members, at least 3.
+ * - etcd StatefulSets: an odd number of members, at least 3;
+ * - vLLM workloads of more than one pod: the Hugging Face cache not on an emptyDir or ephemeral volume (model-cache.ts).
  * Each finding names its rule (PRODUCTION_RULES).
  */
 export function productionFindings(objects: readonly KubeObject[]): ProductionFinding[] {
@@ -301,6 +304,7 @@ export function productionFindings(objects: readonly KubeObject[]): ProductionFi
     if (obj.kind === 'LeaderWorkerSet') checkGroupRollout(key, obj, out);
     if (obj.kind === 'StatefulSet') checkEtcdMembers(key, obj, out);
   }
+  for (const message of modelCacheFindings(objects, isVllmServer)) out.push({ rule: 'model-cache-persistent', message });
   return out;
 }
 

@@ -130,7 +130,7 @@ export function validateSemantics(objects: readonly KubeObject[], options: Seman
       if (typeof v !== 'string' || v.length > 63 || !/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v)) out.push(`${key}: label ${k}="${v}" is not a valid label value`);
     }
     const specs = podSpecsOf(obj);
-    const claimTemplates = obj.kind === 'StatefulSet' ? (obj.spec?.volumeClaimTemplates ?? []).map((t: Obj) => t.metadata?.name) : [];
+    const claimTemplates = (obj.kind === 'StatefulSet' ? obj.spec?.volumeClaimTemplates ?? [] : obj.kind === 'LeaderWorkerSet' ? obj.spec?.leaderWorkerTemplate?.volumeClaimTemplates ?? [] : []).map((t: Obj) => t.metadata?.name);
     for (const { path, spec } of specs) checkPodSpec(specs.length > 1 ? `${key} ${path}` : key, spec, out, claimTemplates);
     if (isWorkloadKind(obj) && obj.kind !== 'LeaderWorkerSet') {
       const sel = obj.spec?.selector?.matchLabels;

@@ -111,6 +111,7 @@ const REQUEST_LOGGING = managed('(request logging is always off)', 'gpuplane kee
  */
 export const VLLM_FLAG_RULES: Readonly<Record<string, VllmFlagRule>> = {
   '--model': managed('model'),
+  '--revision': managed('modelRevision', "gpuplane renders it from 'modelRevision', which the loader Job fetches into the cache"),
   '--served-model-name': managed('servedModelName', "gpuplane renders it from 'servedModelName', which the KEDA query and the routing use"),
   '--port': managed('(fixed at 8000)', 'the Service, probes and monitors use port 8000'),
   '--tensor-parallel-size': managed('tensorParallelSize', "gpuplane renders it from 'tensorParallelSize', which sets the GPUs the pod requests and /dev/shm"),

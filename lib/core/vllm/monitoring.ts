@@ -14,7 +14,9 @@ import { interTokenLatencyMetric, kvCacheUsageMetric } from './version';
  * named `<name>-<word>`. `kube_pod_labels` would need kube-state-metrics' `--metric-labels-allowlist`; the owner
  * series are exported by default.
  */
-export function ownedPods(namespace: string, deployment: string): string {
+export function ownedPods(namespace: string, deployment: string, kind: 'Deployment' | 'StatefulSet' = 'Deployment'): string {
+  // A StatefulSet owns its pods directly.
+  if (kind === 'StatefulSet') return `kube_pod_owner{namespace="${namespace}",owner_kind="StatefulSet",owner_name="${deployment}"}`;
   return `(label_replace(kube_pod_owner{namespace="${namespace}",owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.+)") and on (namespace, replicaset) kube_replicaset_owner{namespace="${namespace}",owner_kind="Deployment",owner_name="${deployment}"})`;
 }
 
@@ -48,7 +50,7 @@ export function vllmAlertRules(r: ResolvedVllmService): AlertRule[] {
   const sel = `namespace="${r.namespace}",job="${r.name}"`;
   const kv = kvCacheUsageMetric(r.version);
   const pods = `namespace="${r.namespace}",container="${VLLM_CONTAINER}"`;
-  const ownPods = r.multiNode ? groupPods(r.namespace, r.multiNode.setName) : ownedPods(r.namespace, r.name);
+  const ownPods = r.multiNode ? groupPods(r.namespace, r.multiNode.setName) : ownedPods(r.namespace, r.name, r.delivery.workloadKind === 'StatefulSet' ? 'StatefulSet' : 'Deployment');
   const by = 'namespace, pod, model_name';
   const m = r.monitoring;
   return [

@@ -3,6 +3,7 @@ import type { GpuSpec } from '../catalog/gpus';
 import type { ModelSpec } from '../catalog/models';
 import type { GpuPlacement } from '../gpu/placement';
 import { KubeObject } from '../kube';
+import { cacheClaimTemplates } from '../serving/delivery';
 import { metadata } from '../serving/labels';
 import { estimateVllmMemory, VllmMemoryInput } from './estimator';
 import type { Interconnect, MultiNodeOptions } from './multinode-options';
@@ -270,6 +271,11 @@ export function leaderWorkerTemplate(r: ResolvedVllmService, base: Obj): Obj {
     restartPolicy: 'RecreateGroupOnPodRestart',
     leaderTemplate: rankTemplate(r, base, 'leader'),
     workerTemplate: rankTemplate(r, base, 'worker'),
+    // Per-replica caches: every rank downloads the whole checkpoint, so each pod of a group keeps its own claim
+    // (kept when the group is recreated or scaled down, like the single-node StatefulSet's claims).
+    ...(r.modelCache.mode === 'perReplica'
+      ? { volumeClaimTemplates: cacheClaimTemplates(r), persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' } }
+      : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { dnsLabel, goDuration, imageReference, labels, promDuration, quantity, u
 import { alt, arr, bool, num, obj, off, oneOf, opt, posInt, record, Schema, str } from '../options/schema';
 import { GPU_INPUT, MODEL_ARCHITECTURE, objectName, PLACEMENT, QUANTIZATION } from '../options/shared-schemas';
 import type {
-  AutoscalingOptions, CustomModel, IstioOptions, ModelCacheOptions, MonitoringOptions, NetworkPolicyOptions, ResourceOverrides, VllmServiceOptions,
+  AutoscalingOptions, CustomModel, IstioOptions, ModelCacheOptions, ModelImageOptions, ModelLoaderOptions, MonitoringOptions, NetworkPolicyOptions, ResourceOverrides, VllmServiceOptions,
 } from './options';
 import { LORA_ADAPTERS, LORA_OPTIONS } from './lora';
 import { parseVllmVersion } from './version';
@@ -28,12 +28,44 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 const resourceQuantities = obj<{ readonly cpu?: string; readonly memory?: string }>({ cpu: opt(quantity('4')), memory: opt(quantity('48Gi')) });
 
+/** A Hugging Face revision: a commit sha, or a tag or branch name (git ref grammar, no shell syntax). */
+export function revisionProblem(s: string): string | undefined {
+  if (/^[0-9a-f]{40}$/.test(s)) return undefined;
+  if (s.length > 255 || !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) || s.includes('..') || s.endsWith('/') || s.endsWith('.lock')) {
+    return 'must be a commit sha (40 hex digits) or a tag or branch name';
+  }
+  return undefined;
+}
+
+/** A relative directory inside a model image. */
+function imagePathProblem(s: string): string | undefined {
+  if (s === '') return undefined;
+  return /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(s) && !s.split('/').includes('..') ? undefined : 'must be a relative path inside the image (letters, digits, . _ - and /, no "..")';
+}
+
+/** `1.35`, `v1.35` or `v1.35.2`. */
+export const KUBERNETES_VERSION = /^v?(\d+)\.(\d+)(?:\.\d+)?$/;
+
+const MODEL_LOADER = obj<ModelLoaderOptions>({
+  image: opt(imageReference('e.g. "vllm/vllm-openai:v0.26.0"')),
+  backoffLimit: opt(num({ integer: true, min: 0, fix: 'use 4' })),
+  ttlSecondsAfterFinished: opt(num({ integer: true, min: 0, fix: 'use 86400' })),
+});
+
+const MODEL_IMAGE = obj<ModelImageOptions>({
+  reference: imageReference('e.g. "registry.example.com/models/llama-3.3-70b@sha256:..."'),
+  pullPolicy: opt(oneOf(['IfNotPresent', 'Always', 'Never'])),
+  path: opt(str({ expected: 'a path inside the image', test: imagePathProblem, fix: 'e.g. "models/llama-3.3-70b"' })),
+});
+
 const MODEL_CACHE = obj<ModelCacheOptions>({
-  mode: opt(oneOf(['shared', 'perReplica'], "use 'perReplica' for one cache per pod")),
+  mode: opt(oneOf(['shared', 'perReplica', 'image'], "use 'perReplica' for one claim per replica")),
   accessMode: opt(oneOf(['ReadWriteOnce', 'ReadWriteMany'])),
   size: opt(quantity('40Gi')),
   storageClassName: opt(objectName('name a StorageClass of the cluster')),
   existingClaimName: opt(objectName('name an existing PersistentVolumeClaim')),
+  loader: opt(alt({ boolean: bool(), object: MODEL_LOADER })),
+  image: opt(MODEL_IMAGE),
 });
 
 const AUTOSCALING = obj<AutoscalingOptions>({
@@ -75,6 +107,8 @@ export const VLLM_SERVICE_OPTIONS: Schema<VllmServiceOptions> = obj<VllmServiceO
   createNamespace: opt(bool()),
   namespaceGpuQuota: opt(posInt('e.g. 8')),
   model: alt({ string: str({ minLength: 1, expected: 'a catalog model id or Hugging Face id' }), object: CUSTOM_MODEL }),
+  modelRevision: opt(str({ expected: 'a Hugging Face revision', test: revisionProblem, fix: 'pin the commit sha shown on the model page' })),
+  kubernetesVersion: opt(str({ expected: 'a Kubernetes version', test: (s) => (KUBERNETES_VERSION.test(s) ? undefined : 'must be a Kubernetes version such as "1.35" or "v1.35.2"') })),
   servedModelName: opt(str({
     minLength: 1, maxLength: 256, expected: 'a model name',
     test: (s) => (SERVED_NAME.test(s) ? undefined : 'must use letters, digits and . _ : / @ + - only (it is placed in PromQL and routes, where quotes and spaces break)'),

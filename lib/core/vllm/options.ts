@@ -20,14 +20,43 @@ export interface CustomModel {
   readonly quantization?: Quantization;
 }
 
-/** Where the model weights are cached between restarts. */
+/** The loader Job that fills a shared cache once, before any serving pod starts (see lib/core/vllm/loader.ts). */
+export interface ModelLoaderOptions {
+  /**
+   * Image with Python and huggingface_hub that runs the download.
+   * @default - the serving image: pinned like it, already trusted, and it holds the huggingface_hub release vLLM reads the cache with
+   */
+  readonly image?: string;
+  /** Retries of a failed download; each retry resumes the partial files. @default 4 */
+  readonly backoffLimit?: number;
+  /** Seconds a finished Job (and its logs) is kept; the cache keeps its completion marker either way. @default 86400 - a day to read the logs */
+  readonly ttlSecondsAfterFinished?: number;
+}
+
+/** A model packaged as an OCI artifact or image, mounted read-only as an image volume (KEP-4639). */
+export interface ModelImageOptions {
+  /** Image reference, pinned to a tag or an @sha256 digest (the pin of the weights). */
+  readonly reference: string;
+  /** @default 'IfNotPresent' - a pinned reference never changes, so the node's copy is reused */
+  readonly pullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
+  /** Directory inside the image that holds config.json and the safetensors. @default '' - the image root */
+  readonly path?: string;
+}
+
+/** Where the model weights are cached between restarts, and how they get there. */
 export interface ModelCacheOptions {
   /**
-   * `shared`: one PersistentVolumeClaim mounted by every replica (needs ReadWriteMany with more than one replica).
-   * `perReplica`: a generic ephemeral volume, one claim per pod, deleted with the pod.
-   * @default - 'shared' with one replica, 'perReplica' when more than one replica can run
+   * `shared`: one PersistentVolumeClaim mounted by every replica (ReadWriteMany with more than one replica), filled
+   * once by a loader Job. `perReplica`: a StatefulSet with one claim per replica (volumeClaimTemplates) that survives
+   * restarts, rollouts, rescheduling and scale-down, so each replica downloads once, on its first start, on any storage
+   * class (a StatefulSet's claim templates are immutable: a new size or storage class needs the StatefulSet deleted
+   * with `--cascade=orphan` and re-applied, and existing claims resized by hand). `image`: the weights come from an OCI
+   * image volume (`image` below).
+   * @default - 'image' when image is set; with more than one replica 'shared' when accessMode is ReadWriteMany or
+   * existingClaimName is set (one copy for all), else 'perReplica' (works on ReadWriteOnce storage, never downloads per
+   * pod start); 'shared' with one replica
    */
-  readonly mode?: 'shared' | 'perReplica';
+  readonly mode?: 'shared' | 'perReplica' | 'image';
   /** @default 'ReadWriteOnce' - what every storage class offers; 'ReadWriteMany' lets replicas share one cache */
   readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
   /** Volume size. @default - twice the weights, rounded up to whole Gi (the articles' sizing) */
@@ -36,6 +65,14 @@ export interface ModelCacheOptions {
   readonly storageClassName?: string;
   /** Mount an existing claim instead of creating one (shared mode only). @default - gpuplane creates `<name>-model-cache` */
   readonly existingClaimName?: string;
+  /**
+   * Fill the shared cache with a loader Job before the serving pods start (they wait for its completion marker and
+   * run offline); `false` lets the pods download themselves.
+   * @default - on for a shared ReadWriteMany claim gpuplane creates (unless downloadModel is given), off otherwise
+   */
+  readonly loader?: boolean | ModelLoaderOptions;
+  /** The weights as an OCI image volume. Needs kubernetesVersion 1.35 or later. @default - none: the weights come from the hub */
+  readonly image?: ModelImageOptions;
 }
 
 /** Autoscaling on queue depth (`vllm:num_requests_waiting`), never on CPU. */
@@ -121,6 +158,17 @@ export interface VllmServiceOptions {
   readonly namespaceGpuQuota?: number;
   /** A catalog model id or Hugging Face id, or a custom model. */
   readonly model: string | CustomModel;
+  /**
+   * `--revision`: the Hugging Face revision (a commit sha, or a tag or branch) the pods and the loader Job fetch.
+   * @default - the repository's default branch ('main'); the loader records the commit it fetched and never refetches
+   */
+  readonly modelRevision?: string;
+  /**
+   * The cluster's Kubernetes version (`1.35` or `v1.35.2`); features gated on it (image volumes) are refused below
+   * the version that turns them on by default.
+   * @default - unknown: version-gated features are refused until it is set
+   */
+  readonly kubernetesVersion?: string;
   /** `--served-model-name`. @default - the Hugging Face id */
   readonly servedModelName?: string;
   /**
@@ -178,7 +226,12 @@ export interface VllmServiceOptions {
   readonly env?: Record<string, string>;
   /** Secret holding the Hugging Face token, exposed as `HF_TOKEN`; `false` for public models. @default { name: 'hf-token', key: 'token' } */
   readonly hfTokenSecret?: { readonly name: string; readonly key?: string } | false;
-  /** The model is downloaded from the hub at startup (egress allowed, startup budget includes it). @default true */
+  /**
+   * The serving pods download the model from the hub at startup (egress allowed, startup budget includes it). `false`
+   * runs them offline (HF_HUB_OFFLINE=1), which needs something that fills the cache: an existing claim, the loader
+   * Job or an image volume.
+   * @default - false where the loader Job or an image volume delivers the model, true otherwise
+   */
   readonly downloadModel?: boolean;
   /** Assumed hub download speed in MiB/s for the startup budget. @default 100 */
   readonly downloadMiBps?: number;
@@ -194,7 +247,7 @@ export interface VllmServiceOptions {
    * @default 0
    */
   readonly spareGpus?: number;
-  /** startupProbe budget in seconds. @default - 1.5 x the estimated download-and-load time, at least 600 s (1260 s for weights of 40 GiB and more, or 40B parameters and more however packed) */
+  /** startupProbe budget in seconds; refused below what the delivery path needs (see ModelDelivery.startup). @default - 1.5 x the estimated download-and-load time of the delivery path, at least 600 s (1260 s for weights of 40 GiB and more, or 40B parameters and more however packed) */
   readonly startupBudgetSeconds?: number;
   /** `/dev/shm` size when tensorParallelSize > 1 (counted in the memory request). @default '16Gi' */
   readonly shmSize?: string;
@@ -259,7 +312,9 @@ export interface ResolvedVllmService extends ServingSpec {
   readonly env: Record<string, string>;
   readonly hfTokenSecret?: { readonly name: string; readonly key: string };
   readonly downloadModel: boolean;
-  readonly modelCache: Required<Omit<ModelCacheOptions, 'storageClassName' | 'existingClaimName'>> & Pick<ModelCacheOptions, 'storageClassName' | 'existingClaimName'>;
+  readonly modelCache: ServingSpec['modelCache'];
+  readonly modelRevision?: string;
+  readonly kubernetesVersion?: string;
   readonly replicas: number;
   readonly autoscaling?: Required<AutoscalingOptions>;
   readonly maxPossibleReplicas: number;

@@ -5,9 +5,10 @@ import { renderMonitoring } from './monitoring';
 import { renderIstio, renderNetworkPolicy } from '../serving/network';
 import { renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderService } from '../serving/workload';
 import { ResolvedVllmService, resolveVllmService, VllmServiceOptions } from './options';
-import { renderDeployment } from './workload';
 import { renderDraClaimTemplates } from './dra';
 import { withQueueLabel } from '../kueue/service';
+import { renderModelLoader } from './loader';
+import { HF_HOME, renderDeployment } from './workload';
 
 export interface VllmServiceRender {
   /** Options with every default resolved. */
@@ -26,6 +27,7 @@ export function renderVllmService(options: VllmServiceOptions): VllmServiceRende
     ...renderNamespace(r),
     ...renderModelCacheClaim(r),
     ...renderDraClaimTemplates(r),
+    ...renderModelLoader(r, HF_HOME),
     renderDeployment(r),
     renderService(r),
     renderDisruptionBudget(r),

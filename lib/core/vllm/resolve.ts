@@ -6,9 +6,10 @@ import { durationSeconds } from '../options/formats';
 import { checkOptions } from '../options/schema';
 import { GPU_MEMORY_UTILIZATION_REASON, HF_TOKEN_ENV_VARS, MAX_GPU_MEMORY_UTILIZATION, UNPINNED_IMAGE_REASON } from '../validate/production';
 import { estimateVllmMemory, VllmMemoryInput, weightsGiB } from './estimator';
-import { groupLoadSeconds, leaderSelector, multiNodeFix, multiNodeNamespaceLabels, ResolvedMultiNode, resolveMultiNode } from './multinode';
+import { leaderSelector, multiNodeFix, multiNodeNamespaceLabels, resolveMultiNode } from './multinode';
 import { parseVllmArgs, TWO_BYTE_DTYPES, VLLM_FLAG_RULES } from './flags';
 import type { AutoscalingOptions, CustomModel, MonitoringOptions, ResolvedVllmService, VllmServiceOptions } from './options';
+import { resolveDelivery } from './delivery';
 import { VLLM_SERVICE_OPTIONS } from './options-schema';
 import { VLLM_ENGINE } from '../serving/engine';
 import { resolveScaleToZero } from '../serving/scale-to-zero';
@@ -248,48 +249,6 @@ function resolveScaling(o: VllmServiceOptions, p: ProblemCollector): Part<'repli
   return { replicas, autoscaling, minReplicas: autoscaling ? autoscaling.minReplicas : replicas, maxPossibleReplicas: autoscaling ? autoscaling.maxReplicas : replicas };
 }
 
-/** The model cache volume. */
-function resolveCache(o: VllmServiceOptions, maxPossibleReplicas: number, weightsTotal: number, p: ProblemCollector): ResolvedVllmService['modelCache'] {
-  const cacheIn = o.modelCache ?? {};
-  const mode = cacheIn.mode ?? (maxPossibleReplicas > 1 ? 'perReplica' : 'shared');
-  const accessMode = cacheIn.accessMode ?? 'ReadWriteOnce';
-  p.check(!(mode === 'shared' && accessMode === 'ReadWriteOnce' && maxPossibleReplicas > 1), {
-    field: 'modelCache.accessMode',
-    message: `must not be ReadWriteOnce for a cache shared by up to ${maxPossibleReplicas} replicas; the second pod hangs in ContainerCreating waiting for the volume`,
-    value: accessMode, allowed: "'ReadWriteMany' with mode 'shared', or mode 'perReplica'",
-    fix: "set modelCache.accessMode to 'ReadWriteMany' on an RWX storage class, or modelCache.mode to 'perReplica'",
-  });
-  p.check(!(mode === 'perReplica' && cacheIn.existingClaimName), { field: 'modelCache.existingClaimName', message: "only works with mode 'shared'; per-replica volumes are created per pod", value: cacheIn.existingClaimName, fix: "set modelCache.mode to 'shared' or drop existingClaimName" });
-  p.check(!(mode === 'perReplica' && cacheIn.accessMode === 'ReadWriteMany'), { field: 'modelCache.accessMode', message: "does nothing with mode 'perReplica' (each pod gets its own ReadWriteOnce volume)", value: cacheIn.accessMode, fix: "drop accessMode, or set mode 'shared' to share one ReadWriteMany cache" });
-  const size = cacheIn.size ?? `${Math.max(10, Math.ceil(weightsTotal * 2))}Gi`;
-  if (cacheIn.size !== undefined) {
-    p.check(parseQuantity(size)! >= weightsTotal * GIB, {
-      field: 'modelCache.size', message: `must hold the weights (${weightsTotal.toFixed(1)} GiB)`, value: size, fix: `use at least ${Math.ceil(weightsTotal * 2)}Gi (twice the weights)`,
-    });
-  }
-  return { mode, accessMode, size, storageClassName: cacheIn.storageClassName, existingClaimName: cacheIn.existingClaimName };
-}
-
-/** The startup budget the startupProbe gets. */
-function resolveStartup(o: VllmServiceOptions, weightsTotal: number, parameters: number, enforceEager: boolean, p: ProblemCollector, group?: ResolvedMultiNode): Part<'downloadModel' | 'startupBudgetSeconds' | 'estimatedLoadSeconds'> {
-  const downloadModel = o.downloadModel ?? true;
-  const downloadMiBps = o.downloadMiBps ?? 100;
-  const timing = { download: downloadModel, downloadMiBps, enforceEager };
-  // A group is ready when its slowest rank is: the leader's startupProbe covers the whole group.
-  const estimatedLoadSeconds = group ? groupLoadSeconds(weightsTotal, group, timing) : estimateLoadSeconds(weightsTotal, timing);
-  // The articles' 21 minutes is for a 70B-class model, whatever its packing: a quantized 70B still compiles and
-  // captures graphs for 80 layers, so the floor follows the parameters as well as the bytes.
-  const floor = weightsTotal >= 40 || parameters >= 40e9 ? 1260 : 600;
-  const derived = Math.max(floor, Math.ceil((estimatedLoadSeconds * 1.5) / 10) * 10);
-  const startupBudgetSeconds = o.startupBudgetSeconds ?? derived;
-  p.check(startupBudgetSeconds >= estimatedLoadSeconds, {
-    field: 'startupBudgetSeconds',
-    message: `must cover the estimated download and load time of ${estimatedLoadSeconds} s (${weightsTotal.toFixed(1)} GiB of weights${downloadModel ? ` at ${downloadMiBps} MiB/s` : ''}); the kubelet would kill the pod mid-load`,
-    value: startupBudgetSeconds, allowed: `>= ${estimatedLoadSeconds}`, fix: `omit it for the derived ${derived} s, or pre-load the cache and set downloadModel: false`,
-  });
-  return { downloadModel, startupBudgetSeconds, estimatedLoadSeconds };
-}
-
 /** CPU, host memory and /dev/shm. */
 function resolveResources(o: VllmServiceOptions, model: ModelSpec | undefined, tp: number, nodes: number, p: ProblemCollector): Part<'shmSize' | 'cpuRequest' | 'memoryRequest' | 'memoryLimit'> {
   const res = o.resources ?? {};
@@ -384,8 +343,10 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   const engine = resolveEngine(o, shape.model, p);
   const scaling = resolveScaling(o, p);
   const weightsTotal = shape.model ? weightsGiB(shape.model, engine.quantization) : 0;
-  const modelCache = resolveCache(o, scaling.maxPossibleReplicas * podsPerReplica, weightsTotal, p);
-  const startup = resolveStartup(o, weightsTotal, shape.model?.parameters ?? 0, engine.enforceEager, p, multiNode);
+  const { modelCache, ...startup } = resolveDelivery(o, {
+    name: o.name, servingImage: image, repository: shape.model?.huggingFaceId ?? '', maxPossibleReplicas: scaling.maxPossibleReplicas * podsPerReplica,
+    weightsGiB: weightsTotal, parameters: shape.model?.parameters ?? 0, enforceEager: engine.enforceEager, group: multiNode,
+  }, p, warnings);
   const resources = resolveResources(o, shape.model, gpusPerPod, podsPerReplica, p);
   const surroundings = resolveSurroundings(o, p, warnings);
   const namespace = o.namespace ?? 'default';
@@ -418,12 +379,6 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   if (o.namespaceGpuQuota !== undefined) {
     p.check(o.namespaceGpuQuota >= gpusPerReplica * scaling.minReplicas, {
       field: 'namespaceGpuQuota', message: `must be an integer of at least the GPUs the minimum replicas need (${gpusPerReplica * scaling.minReplicas})`, value: o.namespaceGpuQuota, fix: `raise it to ${gpusPerReplica * scaling.maxPossibleReplicas} to allow full scale-out`,
-    });
-  }
-  if (startup.downloadModel === false) {
-    p.check(modelCache.mode === 'shared' && modelCache.existingClaimName !== undefined, {
-      field: 'downloadModel', message: `is false, but the ${modelCache.mode === 'perReplica' ? 'per-replica cache is a new empty volume for every pod' : 'cache is a new empty claim gpuplane creates'}: the pod runs offline and can never load the model`,
-      value: false, fix: "mount a cache something filled with modelCache: { mode: 'shared', existingClaimName }, or let the pods download (downloadModel: true)",
     });
   }
   if (o.createNamespace) {

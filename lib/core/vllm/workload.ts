@@ -1,7 +1,8 @@
 import { KubeObject } from '../kube';
 import { ResolvedVllmService } from './options';
 import { commonLabels, metadata, selectorLabels } from '../serving/labels';
-import { cacheVolume, rolloutStrategy } from '../serving/workload';
+import { cacheVolume, MODEL_CACHE_VOLUME, MODEL_IMAGE_VOLUME, STARTUP_ESTIMATE_ANNOTATION, workloadSpec } from '../serving/delivery';
+import { loaderWaitContainer } from './loader';
 import { VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
 import { requestLoggingOffFlag, versionAtLeast, VLLM_MILESTONES } from './version';
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
@@ -21,8 +22,9 @@ export function shutdownTimeoutSeconds(terminationGracePeriodSeconds: number): n
 /** `vllm serve` arguments, in a fixed order. */
 export function vllmArgs(r: ResolvedVllmService): string[] {
   const args = [
-    r.model.huggingFaceId,
+    r.delivery.image?.modelPath ?? r.model.huggingFaceId,
     '--served-model-name', r.servedModelName,
+    ...(r.modelRevision !== undefined ? ['--revision', r.modelRevision] : []),
     '--port', String(VLLM_PORT),
     '--tensor-parallel-size', String(r.tensorParallelSize),
     ...(r.pipelineParallelSize > 1 ? ['--pipeline-parallel-size', String(r.pipelineParallelSize)] : []),
@@ -92,10 +94,15 @@ export function vllmPodTemplate(r: ResolvedVllmService): Record<string, any> { /
   const readiness = r.istio?.mode === 'tuned'
     ? { exec: { command: warmupReadinessCommand(r) }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 60 }
     : { ...httpHealth, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 5 };
-  const volumes: Record<string, unknown>[] = [cacheVolume(r), ...loraVolumes(r.lora)];
-  const mounts: Record<string, unknown>[] = [{ name: 'model-cache', mountPath: HF_HOME }, ...loraMounts(r.lora)];
+  const modelVolume = cacheVolume(r);
+  const volumes: Record<string, unknown>[] = [...(modelVolume ? [modelVolume] : []), ...loraVolumes(r.lora)];
+  const mounts: Record<string, unknown>[] = [
+    ...(r.delivery.image ? [{ name: MODEL_IMAGE_VOLUME, mountPath: r.delivery.image.mountPath, readOnly: true }] : [{ name: MODEL_CACHE_VOLUME, mountPath: HF_HOME }]),
+    ...loraMounts(r.lora),
+  ];
+  const waitForModel = loaderWaitContainer(r, HF_HOME);
   const hfEnv = [{ name: 'HF_HOME', value: HF_HOME }, ...(r.hfTokenSecret ? [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.hfTokenSecret.name, key: r.hfTokenSecret.key } } }] : [])];
-  const initContainers = loraInitContainers(r.lora, { vllmImage: r.image, cacheVolume: 'model-cache', cacheMount: HF_HOME, hfEnv });
+  const initContainers = [...(waitForModel ? [waitForModel] : []), ...loraInitContainers(r.lora, { vllmImage: r.image, cacheVolume: MODEL_CACHE_VOLUME, cacheMount: HF_HOME, hfEnv })];
   if (r.shmSize) {
     volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: r.shmSize } });
     mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
@@ -147,27 +154,26 @@ export function vllmPodTemplate(r: ResolvedVllmService): Record<string, any> { /
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
         },
       ],
-      volumes,
+      volumes: volumes.length > 0 ? volumes : undefined,
     },
   };
 }
 
 /** The workload of the service: a Deployment on one node, a LeaderWorkerSet when a replica spans nodes. */
 export function renderDeployment(r: ResolvedVllmService): KubeObject {
-  const annotations = r.spareGpus > 0 ? { annotations: { [SPARE_GPUS_ANNOTATION]: String(r.spareGpus) } } : undefined;
-  if (r.multiNode) return renderLeaderWorkerSet(r, vllmPodTemplate(r), annotations?.annotations);
+  const annotations: Record<string, string> = { [STARTUP_ESTIMATE_ANNOTATION]: r.delivery.startup.description };
+  if (r.spareGpus > 0) annotations[SPARE_GPUS_ANNOTATION] = String(r.spareGpus);
+  if (r.multiNode) return renderLeaderWorkerSet(r, vllmPodTemplate(r), annotations);
   return {
     apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: metadata(r, r.name, annotations),
-    spec: {
+    kind: r.delivery.workloadKind,
+    metadata: metadata(r, r.name, { annotations }),
+    spec: workloadSpec(r, {
       replicas: r.autoscaling ? undefined : r.replicas,
       revisionHistoryLimit: r.revisionHistoryLimit,
       progressDeadlineSeconds: r.startupBudgetSeconds + 600,
-      selector: { matchLabels: selectorLabels(r) },
-      strategy: rolloutStrategy(r),
       template: vllmPodTemplate(r),
-    },
+    }),
   };
 }
 

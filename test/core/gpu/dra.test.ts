@@ -13,7 +13,7 @@ const H100 = () => draGpuClaim({ gpu: 'H100-80GB' });
 const base = { name: 'llama-70b', namespace: 'inference', model: 'llama-3.1-70b', tensorParallelSize: 4 } as const;
 const render = (placement = H100(), extra: Record<string, unknown> = {}) => renderVllmService({ ...base, placement, ...extra });
 const claimOf = (objects: readonly KubeObject[]) => objects.find((o) => o.kind === 'ResourceClaimTemplate') as any;
-const podOf = (objects: readonly KubeObject[]) => (objects.find((o) => o.kind === 'Deployment') as any).spec.template.spec;
+const podOf = (objects: readonly KubeObject[]) => (objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet') as any).spec.template.spec;
 
 /** kubernetes-models 5.1 (ESM only) loaded through dynamic import() in a child Node process: jest runs CommonJS. */
 function kubernetesModels5(objects: readonly unknown[]): string[] {
@@ -52,8 +52,9 @@ describe('VllmService on a DRA claim (resource.k8s.io/v1)', () => {
   test('the claim passes the production rules, which count its GPUs', () => {
     const objects = render().objects;
     expect(validateProductionRules(objects)).toEqual([]);
-    const deployment = objects.find((o) => o.kind === 'Deployment') as any;
-    const withCpuLimit = JSON.parse(JSON.stringify(deployment));
+    const workload = objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet') as any;
+    // The same pod template in a surging Deployment: the surge rule must count the claim's 4 GPUs per pod.
+    const withCpuLimit = { ...JSON.parse(JSON.stringify(workload)), kind: 'Deployment' };
     withCpuLimit.spec.template.spec.containers[0].resources.limits.cpu = '8';
     withCpuLimit.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
     const found = validateProductionRules([claimOf(objects), withCpuLimit]);

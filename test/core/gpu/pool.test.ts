@@ -13,7 +13,7 @@ import { validateObjects } from '../../../lib/core/validate';
 import { compile2020 } from '../../helpers/json-schema';
 import { readReferenceJson, readReferenceYaml } from '../../helpers/reference';
 import { parse } from 'yaml';
-import { find, vllmContainer } from '../../helpers/find';
+import { find, findWorkload, vllmContainer } from '../../helpers/find';
 import { describeWithBinary } from '../../helpers/binaries';
 
 const devicePluginSchema = compile2020(readReferenceJson('device-plugin', 'device-plugin-config.schema.json'));
@@ -216,7 +216,7 @@ describe('slices and VllmService placement', () => {
 
   test('VllmService on a 3g.40gb slice: requests the slice, selects the pool, uses 0.75 and the slice memory', () => {
     const { objects, resolved } = renderVllmService({ name: 'llama', model: 'llama-3.1-8b', placement: pool.slice('3g.40gb'), maxModelLen: 8192 });
-    const d = find(objects, 'Deployment');
+    const d = findWorkload(objects);
     const c = vllmContainer(d);
     expect(c.resources.limits['nvidia.com/mig-3g.40gb']).toBe('1');
     expect(c.resources.requests['nvidia.com/mig-3g.40gb']).toBe('1');

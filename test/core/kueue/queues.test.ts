@@ -31,10 +31,10 @@ describe('Kueue queues (kueue.x-k8s.io/v1beta2)', () => {
     for (const o of [...renderKueueQueues(options).objects, ...withCohort.objects]) expect([o.kind, validateAgainstCrd(o)]).toEqual([o.kind, { errors: [], unchecked: [] }]);
   });
 
-  test('a queued VllmService carries the queue-name label on its Deployment', () => {
+  test('a queued VllmService carries the queue-name label on its workload (a StatefulSet with per-replica caches)', () => {
     const objects = service(renderKueueQueues(options).localQueue('inference')).objects;
-    expect(objects.find((o) => o.kind === 'Deployment')!.metadata.labels![KUEUE_QUEUE_LABEL]).toBe('inference');
-    expect(objects.filter((o) => o.metadata.labels?.[KUEUE_QUEUE_LABEL]).map((o) => o.kind)).toEqual(['Deployment']);
+    expect(objects.find((o) => o.kind === 'StatefulSet')!.metadata.labels![KUEUE_QUEUE_LABEL]).toBe('inference');
+    expect(objects.filter((o) => o.metadata.labels?.[KUEUE_QUEUE_LABEL]).map((o) => o.kind)).toEqual(['StatefulSet']);
   });
 
   test('warns when the quota admits fewer replicas than autoscaling may want', () => {

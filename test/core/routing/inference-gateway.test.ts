@@ -52,7 +52,7 @@ describe('InferenceGateway (core)', () => {
 
   test("the pool selects the service's pods on its port and points at its picker", () => {
     const pool = find(objects, 'InferencePool', 'llama');
-    const pods = find(llama.objects, 'Deployment', 'llama').spec.template.metadata.labels;
+    const pods = find(llama.objects, 'StatefulSet', 'llama').spec.template.metadata.labels;
     for (const [k, v] of Object.entries(pool.spec.selector.matchLabels)) expect(pods[k]).toBe(v);
     expect(pool.spec.targetPorts).toEqual([{ number: llama.resolved.engine.port }]);
     expect(pool.spec.endpointPickerRef).toEqual({ group: '', kind: 'Service', name: 'llama-epp', port: { number: 9002 }, failureMode: 'FailClose' });
@@ -140,7 +140,7 @@ describe('InferenceGateway (core)', () => {
   });
 
   test("pods need no llm-d.ai/engine-type label: the picker's default is vllm", () => {
-    const pods = find(llama.objects, 'Deployment', 'llama').spec.template.metadata.labels;
+    const pods = find(llama.objects, 'StatefulSet', 'llama').spec.template.metadata.labels;
     expect(pods[ENGINE_TYPE_LABEL]).toBeUndefined();
   });
 

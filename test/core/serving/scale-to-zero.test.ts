@@ -65,9 +65,11 @@ describe('scale to zero', () => {
   });
 
   test('the rollout works at zero: no replicas field for the autoscaler to fight, no surge into GPUs that are not there', () => {
-    const d = find(zero.objects, 'Deployment');
+    // Up to 8 replicas: one cache claim each (a StatefulSet), kept at zero, so a wake-up reads the weights it has.
+    const d = find(zero.objects, 'StatefulSet');
     expect(d.spec.replicas).toBeUndefined();
-    expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    expect(d.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(d.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
   });
 
   test('no alert is an absent() or up == 0 alert, which would fire while the service sleeps', () => {

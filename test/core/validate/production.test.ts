@@ -5,7 +5,8 @@ import { renderVllmService } from '../../../lib/core/vllm/render';
 
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const base: VllmServiceOptions = { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' };
+// A shared ReadWriteMany cache the pods fill themselves: a Deployment, whose rollout rules these tests exercise.
+const base: VllmServiceOptions = { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB', modelCache: { accessMode: 'ReadWriteMany', loader: false } };
 const render = (o: Partial<VllmServiceOptions> = {}): Obj[] => JSON.parse(JSON.stringify(renderVllmService({ ...base, ...o }).objects));
 const deployment = (objs: Obj[]) => objs.find((o) => o.kind === 'Deployment');
 const container = (objs: Obj[]) => deployment(objs).spec.template.spec.containers[0];
@@ -105,7 +106,7 @@ describe('validateProductionRules', () => {
   test('surge into declared spare GPUs passes; more than declared fails', () => {
     const objs = render({ model: 'llama-3.3-70b', tensorParallelSize: 4, spareGpus: 8 });
     const d = deployment(objs);
-    expect(d.metadata.annotations).toEqual({ [SPARE_GPUS_ANNOTATION]: '8' });
+    expect(d.metadata.annotations).toMatchObject({ [SPARE_GPUS_ANNOTATION]: '8' });
     expect(d.spec.strategy.rollingUpdate).toEqual({ maxSurge: 2, maxUnavailable: 0 });
     d.metadata.annotations[SPARE_GPUS_ANNOTATION] = '4';
     expect(validateProductionRules(objs)).toEqual([expect.stringContaining('maxSurge 2 needs 8 free GPU(s) for the surge pod(s) (4 per pod) but 4 are declared spare')]);

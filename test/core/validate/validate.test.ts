@@ -9,7 +9,7 @@ describe('validateSchema', () => {
   test('fails if a field has the wrong type, naming the path', () => {
     const objs = clone();
     objs[0].spec.template.spec.containers[0].ports[0].containerPort = '8000';
-    expect(validateSchema(objs[0])).toEqual([expect.stringContaining('Deployment/default/llama: schema apps/v1/Deployment: data/spec/template/spec/containers/0/ports/0/containerPort must be integer')]);
+    expect(validateSchema(objs[0])).toEqual([expect.stringContaining('StatefulSet/default/llama: schema apps/v1/StatefulSet: data/spec/template/spec/containers/0/ports/0/containerPort must be integer')]);
   });
 
   test('fails if a CRD field is wrong (ServiceMonitor endpoints must be a list)', () => {
@@ -31,7 +31,7 @@ describe('validateSemantics', () => {
   });
 
   test.each([
-    ['a selector that misses the template labels', (o: any[]) => { o[0].spec.selector.matchLabels.extra = 'x'; }, 'Deployment/default/llama: spec.selector.matchLabels does not match the pod template labels'],
+    ['a selector that misses the template labels', (o: any[]) => { o[0].spec.selector.matchLabels.extra = 'x'; }, 'StatefulSet/default/llama: spec.selector.matchLabels does not match the pod template labels'],
     ['a port name over 15 characters', (o: any[]) => { o[0].spec.template.spec.containers[0].ports[0].name = 'openai-compatible-api'; }, 'port name "openai-compatible-api" must be at most 15'],
     ['a probe on an undeclared port', (o: any[]) => { o[0].spec.template.spec.containers[0].livenessProbe.httpGet.port = 'metrics'; }, 'livenessProbe uses port "metrics", which the container does not declare'],
     ['a quantity that does not parse', (o: any[]) => { o[0].spec.template.spec.containers[0].resources.requests.memory = '24 GB'; }, 'resource memory quantity "24 GB" does not parse'],

@@ -3,7 +3,7 @@ import { DEFAULT_S3_DOWNLOADER_IMAGE, LoraAdapter, loraRankFor, VLLM_MAX_LORA_RA
 import type { VllmServiceOptions } from '../../../lib/core/vllm/options';
 import { MANAGED_ENV, MANAGED_FLAGS } from '../../../lib/core/vllm/options';
 import { validateProductionRules } from '../../../lib/core/validate/production';
-import { find, flag, vllmContainer } from '../../helpers/find';
+import { find, findWorkload, flag, vllmContainer } from '../../helpers/find';
 import { problemsOf } from '../../helpers/problems';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -12,7 +12,7 @@ const chat: LoraAdapter = { name: 'chat-lora', rank: 64, source: { type: 's3', u
 const legal: LoraAdapter = { name: 'legal-lora', rank: 8, source: { type: 'pvc', claimName: 'adapters', path: 'legal/v3' } };
 const base: VllmServiceOptions = { name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB' };
 const render = (o: Partial<VllmServiceOptions>) => renderVllmService({ ...base, ...o } as VllmServiceOptions);
-const deployment = (o: Partial<VllmServiceOptions>) => find(render(o).objects, 'Deployment');
+const deployment = (o: Partial<VllmServiceOptions>) => findWorkload(render(o).objects);
 const refused = (o: Record<string, unknown>) => problemsOf(() => renderVllmService({ ...base, ...o } as unknown as VllmServiceOptions));
 
 describe('LoRA adapters on a VllmService', () => {
@@ -74,9 +74,9 @@ describe('LoRA adapters on a VllmService', () => {
 
   test('runtime loading sets VLLM_ALLOW_RUNTIME_LORA_UPDATING and warns about who can load weights', () => {
     const r = render({ lora: { runtimeLoading: true } });
-    expect(vllmContainer(find(r.objects, 'Deployment')).env).toContainEqual({ name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'True' });
+    expect(vllmContainer(findWorkload(r.objects)).env).toContainEqual({ name: 'VLLM_ALLOW_RUNTIME_LORA_UPDATING', value: 'True' });
     expect(r.resolved.warnings.join('\n')).toContain('any caller that reaches the API can load an adapter from any path or hub repository the pod can read');
-    expect(flag(vllmContainer(find(r.objects, 'Deployment')).args, '--max-lora-rank')).toBe('16');
+    expect(flag(vllmContainer(findWorkload(r.objects)).args, '--max-lora-rank')).toBe('16');
     expect(render({ adapters: [sql] }).resolved.warnings.join('\n')).not.toContain('runtime LoRA');
   });
 

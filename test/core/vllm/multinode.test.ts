@@ -3,7 +3,7 @@ import { resolveVllmService, VllmServiceOptions } from '../../../lib/core/vllm/o
 import { estimateVllmMemory, kvBytesPerToken } from '../../../lib/core/vllm/estimator';
 import { validateObjects, validateProductionRules, validateSchema } from '../../../lib/core/validate';
 import { validateAgainstCrd } from '../../helpers/crd-schema';
-import { find, flag, kinds } from '../../helpers/find';
+import { find, findWorkload, flag, kinds } from '../../helpers/find';
 import { problemsOf as thrown } from '../../helpers/problems';
 import { KubeObject } from '../../../lib/core/kube';
 import { resolveGpuPool } from '../../../lib/core/gpu/pool';
@@ -236,7 +236,7 @@ describe('multi-node VllmService: layout refusals', () => {
 
   test('pipeline parallelism within one node stays a Deployment, with TP x PP GPUs per pod', () => {
     const { objects } = renderVllmService({ name: 'llama-70b', namespace: 'inference', model: 'llama-3.1-70b', gpu: 'L40S', tensorParallelSize: 4, pipelineParallelSize: 2 });
-    const c = find(objects, 'Deployment').spec.template.spec.containers[0];
+    const c = findWorkload(objects).spec.template.spec.containers[0];
     expect(c.resources.limits['nvidia.com/gpu']).toBe('8');
     expect(flag(c.args, '--pipeline-parallel-size')).toBe('2');
     expect(c.args).not.toContain('--nnodes');
@@ -266,7 +266,7 @@ describe('multi-node VllmService: rollouts, budgets and production rules on LWS 
   test('declared spare GPUs for a whole group let the rollout surge one group', () => {
     const surge = find(renderVllmService({ ...base, spareGpus: 16 }).objects, 'LeaderWorkerSet');
     expect(surge.spec.rolloutStrategy.rollingUpdateConfiguration).toEqual({ maxSurge: 1, maxUnavailable: 0 });
-    expect(surge.metadata.annotations).toEqual({ 'gpuplane.dev/spare-gpus': '16' });
+    expect(surge.metadata.annotations).toEqual({ 'gpuplane.dev/spare-gpus': '16', 'gpuplane.dev/startup-estimate': expect.stringContaining('a group of 2 pods') });
     expect(find(renderVllmService({ ...base, spareGpus: 15 }).objects, 'LeaderWorkerSet').spec.rolloutStrategy.rollingUpdateConfiguration).toEqual({ maxSurge: 0, maxUnavailable: 1 });
   });
 

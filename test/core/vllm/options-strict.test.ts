@@ -3,7 +3,7 @@ import { resolveVllmService, VllmServiceOptions } from '../../../lib/core/vllm/o
 import { renderVllmService } from '../../../lib/core/vllm/render';
 import { GpuPoolHandle } from '../../../lib/core/gpu/pool-render';
 import { resolveGpuPool } from '../../../lib/core/gpu/pool';
-import { find, vllmContainer } from '../../helpers/find';
+import { findWorkload, vllmContainer } from '../../helpers/find';
 
 const base: VllmServiceOptions = { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' };
 /** Options as a JavaScript or YAML caller passes them: unchecked by the compiler. */
@@ -45,7 +45,7 @@ describe('VllmService options are checked at run time as strictly as their types
     [{ modelCache: { mode: 'perReplica', accessMode: 'ReadWriteMany' } }, "'modelCache.accessMode' does nothing with mode 'perReplica'"],
     [{ networkPolicy: { enabled: false, allowedNamespaces: ['web'] } }, "'networkPolicy' lists allowed callers but is switched off"],
     [{ networkPolicy: { allowedNamespaces: [] } }, "'networkPolicy.allowedNamespaces' must not be empty: an ingress rule with no sources admits every caller"],
-    [{ downloadModel: false }, "'downloadModel' is false, but the per-replica cache is a new empty volume for every pod: the pod runs offline and can never load the model"],
+    [{ downloadModel: false }, "'downloadModel' is false, but nothing fills the per-replica claims, which start empty: the pod runs offline and can never load the model"],
     [{ createNamespace: true }, "'createNamespace' would make gpuplane own the 'default' namespace"],
     [{ labels: { 'app.kubernetes.io/name': 'x' } }, "'labels[\"app.kubernetes.io/name\"]' is a label gpuplane sets on every object"],
     [{ model: 'llama-3.1-70b', tensorParallelSize: 4, resources: { limits: { memory: '32Gi' } } }, "'resources.limits.memory' must allow at least 48Gi of host memory for llama-3.1-70b: vLLM stages the weights through host memory while loading"],
@@ -106,7 +106,7 @@ describe('extraArgs go through the vLLM flag model', () => {
   });
 
   test('vLLM drains for what the grace period leaves after preStop and a margin (--shutdown-timeout, 0.18+)', () => {
-    const args = (o: Partial<VllmServiceOptions>) => vllmContainer(find(renderVllmService({ ...base, ...o }).objects, 'Deployment')).args as string[];
+    const args = (o: Partial<VllmServiceOptions>) => vllmContainer(findWorkload(renderVllmService({ ...base, ...o }).objects)).args as string[];
     expect(args({})).toEqual(expect.arrayContaining(['--shutdown-timeout', '40']));
     expect(args({ terminationGracePeriodSeconds: 120 })).toEqual(expect.arrayContaining(['--shutdown-timeout', '100']));
     expect(args({ vllmVersion: '0.10.1', image: 'vllm/vllm-openai:v0.10.1' })).not.toContain('--shutdown-timeout');
@@ -125,7 +125,7 @@ describe('extraArgs go through the vLLM flag model', () => {
     expect(r.memory.breakdown.maxNumBatchedTokens).toBe(65536);
     expect(r.memory.breakdown.blockSize).toBe(32);
     expect(r.memory.breakdown.activationPeakGiB).toBeGreaterThan(d.memory.breakdown.activationPeakGiB);
-    const args = vllmContainer(find(renderVllmService({ ...base, maxNumBatchedTokens: 65536, blockSize: 32 }).objects, 'Deployment')).args;
+    const args = vllmContainer(findWorkload(renderVllmService({ ...base, maxNumBatchedTokens: 65536, blockSize: 32 }).objects)).args;
     expect(args).toEqual(expect.arrayContaining(['--max-num-batched-tokens', '65536', '--block-size', '32']));
   });
 

@@ -1,19 +1,20 @@
 import { renderVllmService } from '../../../lib/core/vllm/render';
 import { VllmServiceOptions } from '../../../lib/core/vllm/options';
 import { validateObjects } from '../../../lib/core/validate';
-import { find, flag, kinds, vllmContainer } from '../../helpers/find';
+import { find, findWorkload, flag, kinds, vllmContainer } from '../../helpers/find';
 
 const base: VllmServiceOptions = { name: 'llama', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB' };
 
 describe('renderVllmService: default render', () => {
   const { objects } = renderVllmService(base);
-  const deployment = find(objects, 'Deployment');
+  // More than one replica on any storage: a StatefulSet with one cache claim per replica (lib/core/serving/delivery.ts).
+  const deployment = find(objects, 'StatefulSet');
   const container = vllmContainer(deployment);
   const pod = deployment.spec.template.spec;
 
   test('renders the objects of a production service, each valid against its schema', () => {
     expect(kinds(objects)).toEqual([
-      'Deployment/llama', 'Service/llama', 'PodDisruptionBudget/llama', 'HorizontalPodAutoscaler/llama',
+      'StatefulSet/llama', 'Service/llama', 'PodDisruptionBudget/llama', 'HorizontalPodAutoscaler/llama',
       'ConfigMap/llama-prometheus-adapter-rule', 'ServiceMonitor/llama', 'PrometheusRule/llama', 'NetworkPolicy/llama',
     ]);
     expect(validateObjects(objects)).toEqual([]);
@@ -37,7 +38,7 @@ describe('renderVllmService: default render', () => {
   });
 
   test('older vLLM spells request logging off the old way', () => {
-    const old = vllmContainer(find(renderVllmService({ ...base, vllmVersion: '0.9.2' }).objects, 'Deployment'));
+    const old = vllmContainer(findWorkload(renderVllmService({ ...base, vllmVersion: '0.9.2' }).objects));
     expect(old.image).toBe('vllm/vllm-openai:v0.9.2');
     expect(old.args).toContain('--disable-log-requests');
     expect(old.args).not.toContain('--no-enable-log-requests');
@@ -63,11 +64,13 @@ describe('renderVllmService: default render', () => {
       { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } },
     ]);
     expect(container.volumeMounts).toEqual([{ name: 'model-cache', mountPath: '/root/.cache/huggingface' }]);
-    expect(pod.volumes[0].ephemeral.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '30Gi' } } });
+    expect(deployment.spec.volumeClaimTemplates).toEqual([
+      { metadata: { name: 'model-cache', labels: { 'app.kubernetes.io/instance': 'llama', 'app.kubernetes.io/name': 'vllm' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '30Gi' } } } },
+    ]);
   });
 
-  test('no /dev/shm at TP=1', () => {
-    expect(pod.volumes.map((v: { name: string }) => v.name)).toEqual(['model-cache']);
+  test('no /dev/shm at TP=1 (and no pod volume: the claim template adds the cache)', () => {
+    expect(pod.volumes).toBeUndefined();
   });
 
   test('GPU scheduling: toleration and product affinity', () => {
@@ -78,7 +81,8 @@ describe('renderVllmService: default render', () => {
   });
 
   test('a rollout that cannot deadlock on GPUs, graceful shutdown, spread across nodes', () => {
-    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    // A StatefulSet's rolling update replaces one pod at a time and never surges.
+    expect(deployment.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
     expect(deployment.spec.revisionHistoryLimit).toBe(3);
     expect(deployment.spec.replicas).toBeUndefined(); // the HPA owns it
     expect(container.lifecycle.preStop.exec.command).toEqual(['/bin/sh', '-c', 'sleep 15']);
@@ -137,17 +141,17 @@ describe('renderVllmService: default render', () => {
     expect(rules[4].expr).toContain('vllm:time_to_first_token_seconds_bucket');
     expect(rules[5].expr).toContain('vllm:inter_token_latency_seconds_bucket');
     expect(rules[6].expr).toBe('max by (namespace, pod, model_name) (vllm:num_requests_running{namespace="inference",job="llama"}) >= 256');
-    // Pods of exactly this Deployment (kube-state-metrics' owner chain), not every pod named llama-*.
+    // Pods of exactly this StatefulSet (kube-state-metrics' owner series), not every pod named llama-*.
     for (const r of rules.slice(7)) {
       expect(r.expr).not.toContain('pod=~');
-      expect(r.expr).toContain('kube_replicaset_owner{namespace="inference",owner_kind="Deployment",owner_name="llama"}');
+      expect(r.expr).toContain('kube_pod_owner{namespace="inference",owner_kind="StatefulSet",owner_name="llama"}');
     }
   });
 });
 
 describe('renderVllmService: options', () => {
   test('TP=4 mounts a memory-backed /dev/shm and requests four GPUs', () => {
-    const d = find(renderVllmService({ ...base, model: 'llama-3.3-70b', tensorParallelSize: 4 }).objects, 'Deployment');
+    const d = findWorkload(renderVllmService({ ...base, model: 'llama-3.3-70b', tensorParallelSize: 4 }).objects);
     const c = vllmContainer(d);
     expect(d.spec.template.spec.volumes).toContainEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } });
     expect(c.volumeMounts).toContainEqual({ name: 'dshm', mountPath: '/dev/shm' });
@@ -156,8 +160,8 @@ describe('renderVllmService: options', () => {
     expect(c.resources.requests.memory).toBe('80Gi');
   });
 
-  test('declared spare GPUs allow a surge of whole pods', () => {
-    const d = find(renderVllmService({ ...base, model: 'llama-3.3-70b', tensorParallelSize: 4, spareGpus: 8 }).objects, 'Deployment');
+  test('declared spare GPUs allow a surge of whole pods (a Deployment on a shared cache)', () => {
+    const d = find(renderVllmService({ ...base, model: 'llama-3.3-70b', tensorParallelSize: 4, spareGpus: 8, modelCache: { accessMode: 'ReadWriteMany' } }).objects, 'Deployment');
     expect(d.spec.strategy.rollingUpdate).toEqual({ maxSurge: 2, maxUnavailable: 0 });
   });
 
@@ -172,13 +176,13 @@ describe('renderVllmService: options', () => {
   });
 
   test('Istio bypass keeps the sidecar off', () => {
-    const d = find(renderVllmService({ ...base, istio: { mode: 'bypass' } }).objects, 'Deployment');
+    const d = findWorkload(renderVllmService({ ...base, istio: { mode: 'bypass' } }).objects);
     expect(d.spec.template.metadata.annotations['sidecar.istio.io/inject']).toBe('false');
   });
 
   test('Istio tuned: small sidecar, 300 s route timeout, big pools, warm-up before ready', () => {
     const { objects } = renderVllmService({ ...base, istio: { mode: 'tuned' } });
-    const d = find(objects, 'Deployment');
+    const d = findWorkload(objects);
     expect(d.spec.template.metadata.annotations).toMatchObject({ 'sidecar.istio.io/proxyCPU': '50m', 'sidecar.istio.io/proxyMemory': '64Mi' });
     expect(find(objects, 'VirtualService').spec.http[0].timeout).toBe('300s');
     expect(find(objects, 'DestinationRule').spec.trafficPolicy.connectionPool).toEqual({ tcp: { maxConnections: 1000 }, http: { http1MaxPendingRequests: 10000, http2MaxRequests: 10000 } });

@@ -32,6 +32,9 @@ export const LEADER_WORKER_SET_SCHEMA = {
         size: int32,
         restartPolicy: { enum: ['Default', 'RecreateGroupOnPodRestart', 'RecreateGroupAfterStart', 'None'] },
         subGroupPolicy: strict({ subGroupPolicyType: { enum: ['LeaderWorker', 'LeaderExcluded'] }, subGroupSize: int32 }),
+        // One claim per pod of every group, as a StatefulSet's (the CRD embeds the PersistentVolumeClaim schema).
+        volumeClaimTemplates: { type: 'array', items: { type: 'object', required: ['metadata', 'spec'], properties: { metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } }, spec: { type: 'object' } } } },
+        persistentVolumeClaimRetentionPolicy: strict({ whenDeleted: { type: 'string' }, whenScaled: { type: 'string' } }),
       }, ['workerTemplate']),
     }, ['leaderWorkerTemplate']),
   },
