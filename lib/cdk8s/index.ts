@@ -9,3 +9,4 @@ export * from './validation-plugin';
 export * from './yaml-writer';
 export * from './inference-gateway';
 export * from './vllm-dashboard';
+export { registerSideFiles, sideFilesOf, writeSideFiles } from './side-files';

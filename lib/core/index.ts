@@ -33,3 +33,4 @@ export * from './routing/options';
 export * from './routing/render';
 export * from './routing/props';
 export * from './dashboards/vllm';
+export * from './side-files';

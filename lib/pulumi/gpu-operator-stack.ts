@@ -1,10 +1,19 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { GpuOperatorRender, GpuOperatorStackOptions, renderGpuOperatorStack } from '../core/operator/stack';
+import { GpuOperatorSideFileNames, gpuOperatorSideFiles, SideFile, SideFilesOption } from '../core/side-files';
 import { createKubernetesResources } from './resources';
+import { sideFileMap } from './side-files';
 import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
 
-export type GpuOperatorStackArgs = Omit<GpuOperatorStackOptions, 'delivery' | 'flux' | 'argocd'> & StrictArgs;
+export type GpuOperatorStackArgs = Omit<GpuOperatorStackOptions, 'delivery' | 'flux' | 'argocd'> & StrictArgs & {
+  /**
+   * The plain Helm values file in the `sideFiles` output (write it with `saveSideFiles`); `false` leaves it out,
+   * `{ valuesFile }` renames it.
+   * @default - `<component name>.values.yaml` - the same file the cdk8s construct writes beside its manifests
+   */
+  readonly sideFiles?: SideFilesOption<GpuOperatorSideFileNames>;
+};
 
 /**
  * The NVIDIA GPU Operator as a Pulumi component (`gpuplane:index:GpuOperatorStack`): the same ConfigMaps and
@@ -14,14 +23,18 @@ export class GpuOperatorStack extends pulumi.ComponentResource {
   public readonly render: GpuOperatorRender;
   public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
   public readonly release: k8s.helm.v3.Release;
+  /** The side files (the plain Helm values), as the cdk8s construct writes them; also the `sideFiles` output (path to content). */
+  public readonly sideFiles: readonly SideFile[];
 
   constructor(name: string, args: GpuOperatorStackArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    const { strict, ...options } = args;
+    const { strict, sideFiles, ...options } = args;
     const render = renderGpuOperatorStack({ ...options, delivery: 'none' });
+    const files = gpuOperatorSideFiles('GpuOperatorStack', name, render.valuesYaml, sideFiles);
     refuseWarningsIfStrict('GpuOperatorStack', render.warnings, strictFor(strict));
     super('gpuplane:index:GpuOperatorStack', name, {}, opts);
     logWarnings(this, render.warnings);
     this.render = render;
+    this.sideFiles = files;
     this.resources = createKubernetesResources(this, name, 'gpuplane', render.objects);
     const h = render.helmRelease;
     this.release = new k8s.helm.v3.Release(
@@ -29,6 +42,6 @@ export class GpuOperatorStack extends pulumi.ComponentResource {
       { name: h.name, chart: h.chart, version: h.version, namespace: h.namespace, repositoryOpts: { repo: h.repository }, values: h.values, createNamespace: false },
       { parent: this, dependsOn: Object.values(this.resources) },
     );
-    this.registerOutputs({ namespace: render.namespace, chartVersion: render.chartVersion });
+    this.registerOutputs({ namespace: render.namespace, chartVersion: render.chartVersion, sideFiles: sideFileMap(files) });
   }
 }

@@ -8,3 +8,4 @@ export * from './warnings';
 export * from './gpu-fleet';
 export * from './inference-gateway';
 export * from './vllm-dashboard';
+export * from './side-files';
