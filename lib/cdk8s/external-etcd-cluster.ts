@@ -10,6 +10,7 @@ import { addRenderedObjects } from './rendered';
 import { chartIdOf, registerSideFiles } from './side-files';
 import { reportWarnings, strictFor, StrictProps } from './warnings';
 
+/** Props of the ExternalEtcdCluster construct: Kubernetes-hosted (`kubernetes`) or on hosts (`hosts`). */
 export type ExternalEtcdClusterProps = Omit<ExternalEtcdClusterOptions, 'name'> & StrictProps & {
   /** @default - the construct id, lower-cased */
   readonly name?: string;

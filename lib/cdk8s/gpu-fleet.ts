@@ -9,6 +9,7 @@ import { GpuNodePool, MigNodePool } from './gpu-node-pool';
 import { chartIdOf, registerSideFiles } from './side-files';
 import { VllmService } from './vllm-service';
 
+/** Props of GpuFleet: the fleet request plus service overrides and what it prints and writes. */
 export interface GpuFleetProps extends FleetRequest {
   /** Extra VllmService options per model workload name (namespace, monitoring, ...). @default {} */
   readonly services?: Readonly<Record<string, FleetServiceOverrides>>;

@@ -33,4 +33,5 @@ export * from './routing/options';
 export * from './routing/render';
 export * from './routing/props';
 export * from './dashboards/vllm';
-export * from './side-files';
+export { checkSideFilePaths, etcdSideFiles, gpuOperatorSideFiles, saveSideFiles } from './side-files';
+export type { EtcdSideFileNames, GpuOperatorSideFileNames, OwnedSideFiles, SideFile, SideFilesOption } from './side-files';

@@ -8,6 +8,7 @@ import { createKubernetesResources } from './resources';
 import { sideFileMap } from './side-files';
 import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
 
+/** Args of the ExternalEtcdCluster component: Kubernetes-hosted (`kubernetes`) or on hosts (`hosts`). */
 export type ExternalEtcdClusterArgs = Omit<ExternalEtcdClusterOptions, 'name'> & StrictArgs & {
   /** @default - the component name */
   readonly name?: string;
@@ -26,6 +27,7 @@ export type ExternalEtcdClusterArgs = Omit<ExternalEtcdClusterOptions, 'name'> &
  * resource per object. Hosts mode: the member files as outputs, ready for the program that provisions the hosts.
  */
 export class ExternalEtcdCluster extends pulumi.ComponentResource implements EtcdEndpoints {
+  /** An etcd cluster managed elsewhere, usable wherever a cluster is accepted. */
   public static fromEndpoints(endpoints: readonly string[]): EtcdEndpoints {
     return externalEtcdEndpoints(endpoints);
   }

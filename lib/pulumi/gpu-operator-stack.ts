@@ -6,6 +6,7 @@ import { createKubernetesResources } from './resources';
 import { sideFileMap } from './side-files';
 import { logWarnings, refuseWarningsIfStrict, strictFor, StrictArgs } from './warnings';
 
+/** Args of the GpuOperatorStack component: the core options without GitOps delivery (the chart is a helm.v3.Release). */
 export type GpuOperatorStackArgs = Omit<GpuOperatorStackOptions, 'delivery' | 'flux' | 'argocd'> & StrictArgs & {
   /**
    * The plain Helm values file in the `sideFiles` output (write it with `saveSideFiles`); `false` leaves it out,

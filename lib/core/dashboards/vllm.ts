@@ -14,6 +14,7 @@ export interface DashboardServiceSpec {
   readonly vllmVersion?: string;
 }
 
+/** A Grafana dashboard for one service: the service and where the ConfigMap goes. */
 export interface VllmDashboardOptions {
   readonly service: DashboardServiceSpec;
   /**
@@ -26,6 +27,7 @@ export interface VllmDashboardOptions {
   readonly folder?: string;
 }
 
+/** One panel of the dashboard: title, unit and queries. */
 export interface DashboardPanel {
   readonly title: string;
   readonly unit: string;
@@ -110,6 +112,7 @@ export function vllmDashboard(s: DashboardServiceSpec): Record<string, unknown> 
   };
 }
 
+/** What renderVllmDashboard returns: the dashboard JSON and its ConfigMap. */
 export interface VllmDashboardRender {
   readonly dashboard: Record<string, unknown>;
   readonly objects: readonly KubeObject[];

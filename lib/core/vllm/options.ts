@@ -52,6 +52,7 @@ export interface AutoscalingOptions {
   readonly prometheusServerAddress?: string;
 }
 
+/** The ServiceMonitor and alert rules of a VllmService. */
 export interface MonitoringOptions {
   /** Render a ServiceMonitor and a PrometheusRule. Prefer `monitoring: false` to switch them off. @default true */
   readonly enabled?: boolean;
@@ -67,6 +68,7 @@ export interface MonitoringOptions {
   readonly requestsWaitingThreshold?: number;
 }
 
+/** Who may call a VllmService's serving port. */
 export interface NetworkPolicyOptions {
   /** Render the NetworkPolicy. Prefer `networkPolicy: false` to switch it off. @default true */
   readonly enabled?: boolean;
@@ -78,6 +80,7 @@ export interface NetworkPolicyOptions {
   readonly metricsScraperNamespace?: string;
 }
 
+/** How a VllmService meets an Istio mesh: no sidecar, or a sidecar tuned for long streaming requests. */
 export interface IstioOptions {
   /**
    * `bypass`: no sidecar on GPU pods (`sidecar.istio.io/inject: "false"`). `tuned`: a small sidecar (50m/64Mi), a
@@ -89,6 +92,7 @@ export interface IstioOptions {
   readonly timeout?: string;
 }
 
+/** CPU and memory requests (and a memory limit) for the vLLM container. */
 export interface ResourceOverrides {
   readonly requests?: { readonly cpu?: string; readonly memory?: string };
   /** CPU limits are refused (they throttle tokenization); a memory limit may be given. */

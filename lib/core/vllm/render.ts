@@ -7,6 +7,7 @@ import { renderDisruptionBudget, renderModelCacheClaim, renderNamespace, renderS
 import { ResolvedVllmService, resolveVllmService, VllmServiceOptions } from './options';
 import { renderDeployment } from './workload';
 
+/** What renderVllmService returns: the resolved options, the objects and the memory estimate. */
 export interface VllmServiceRender {
   /** Options with every default resolved. */
   readonly resolved: ResolvedVllmService;
