@@ -1,6 +1,4 @@
 import { App, Chart } from 'cdk8s';
-import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
 import { draGpuClaim, EtcdDashboard, ExternalEtcdCluster, GpuDashboard, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../lib';
 import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from './dra-kueue';
 import { EXAMPLE_ETCD, EXAMPLE_ETCD_DASHBOARDS } from './etcd';
@@ -12,7 +10,8 @@ import { EXAMPLE_SERVICES } from './services';
 /**
  * The cdk8s app `cdk8s synth` runs (cdk8s.yaml): one chart, and so one manifest file in dist/, per example. A
  * GpuplaneApp writes gpuplane's unmodified objects with the direct YAML writer; pass `App` for cdk8s's writer alone
- * (the same bytes).
+ * (the same bytes). Either way `app.synth()` also writes the side files beside the manifests: each GPU Operator's
+ * values, each etcd cluster's kubeadm configuration, the hosts-mode files and the fleet's SVG.
  */
 export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): App {
   const app = new AppClass({ outdir });
@@ -62,45 +61,7 @@ export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): A
   return app;
 }
 
-/**
- * Files that are not Kubernetes manifests, written next to them: each GPU Operator's Helm values file, each etcd
- * cluster's kubeadm ClusterConfiguration, and for hosts-mode clusters every member's command line, environment
- * file and systemd unit plus the scripts.
- */
-export function writeSideFiles(app: App): string[] {
-  const written: string[] = [];
-  const write = (path: string, content: string) => {
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, content);
-    written.push(path);
-  };
-  for (const chart of app.charts) {
-    for (const stack of chart.node.findAll().filter((c): c is GpuOperatorStack => c instanceof GpuOperatorStack)) {
-      // The plain values file, for `helm install gpu-operator nvidia/gpu-operator --version v26.7.0 -f ...`.
-      write(join(app.outdir, `${chart.node.id}.values.yaml`), stack.valuesYaml);
-    }
-    for (const etcd of chart.node.findAll().filter((c): c is ExternalEtcdCluster => c instanceof ExternalEtcdCluster)) {
-      write(join(app.outdir, `${chart.node.id}.kubeadm.yaml`), etcd.kubeadmConfigYaml());
-      const files = etcd.hostFiles;
-      if (!files) continue;
-      const dir = join(app.outdir, chart.node.id);
-      for (const m of files.members) {
-        write(join(dir, m.member.name, 'etcd.env'), m.environmentFile);
-        write(join(dir, m.member.name, 'etcd.service'), m.systemdUnit);
-        write(join(dir, m.member.name, 'command.txt'), `${m.command.join(' \\\n  ')}\n`);
-      }
-      write(join(dir, 'etcd-health-check.sh'), files.scripts.healthCheck);
-      write(join(dir, 'etcd-backup.sh'), files.scripts.backup);
-      write(join(dir, 'etcd-defrag.sh'), files.scripts.defrag);
-      write(join(dir, 'etcd-restore.sh'), files.scripts.restore);
-      for (const [name, unit] of Object.entries(files.timers)) write(join(dir, name), unit);
-    }
-  }
-  return written;
-}
-
 if (require.main === module) {
   const app = buildApp();
   app.synth();
-  writeSideFiles(app);
 }

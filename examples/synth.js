@@ -40,4 +40,3 @@ if (compiledIsFresh()) {
 }
 const app = main.buildApp();
 app.synth();
-main.writeSideFiles(app);

@@ -51,7 +51,8 @@ export const dashboards = Object.fromEntries(
 
 /** GPUs through DRA: the operator with the NVIDIA DRA driver (a second Helm release), and a service on a claim. */
 const { delivery: _draDelivery, ...draOperatorArgs } = EXAMPLE_DRA_OPERATOR; // eslint-disable-line @typescript-eslint/no-unused-vars
-export const draOperator = new GpuOperatorStack(`${EXAMPLE_DRA_CHART}-operator`, draOperatorArgs);
+// The values file under the chart's name, as the cdk8s app writes it (`<chart>.values.yaml`).
+export const draOperator = new GpuOperatorStack(`${EXAMPLE_DRA_CHART}-operator`, { ...draOperatorArgs, sideFiles: { valuesFile: `${EXAMPLE_DRA_CHART}.values.yaml` } });
 export const draService = new VllmService(EXAMPLE_DRA_CHART, { ...EXAMPLE_DRA_SERVICE, placement: draGpuClaim({ ...EXAMPLE_DRA_CLAIM, driver: draOperator.render }) });
 
 /** A Kueue-admitted service: the queues, then the service on the LocalQueue. */

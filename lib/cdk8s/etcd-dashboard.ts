@@ -4,6 +4,7 @@ import { renderEtcdDashboard } from '../core/dashboards/etcd';
 import { ResolvedEtcdCluster } from '../core/etcd/options';
 import { addRenderedObjects } from './rendered';
 
+/** Props of EtcdDashboard: the etcd cluster it shows and where its ConfigMap goes. */
 export interface EtcdDashboardProps {
   /** The cluster (an ExternalEtcdCluster) the dashboard shows. */
   readonly cluster: { readonly resolved: ResolvedEtcdCluster; readonly namespace?: string };

@@ -6,12 +6,26 @@ import { EtcdKubernetesOptions, renderEtcdKubernetes } from '../core/etcd/kubern
 import { EtcdKubernetesRestore } from '../core/etcd/kubernetes-restore';
 import { etcdScrapeConfig } from '../core/etcd/monitoring';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster } from '../core/etcd/options';
+import { checkSideFilesOption, ETCD_SIDE_FILES, etcdSideFiles, EtcdSideFileNames, SideFile, SideFilesOption } from '../core/side-files';
 import { addRenderedObjects } from './rendered';
+import { chartIdOf, registerSideFiles } from './side-files';
 import { reportWarnings, strictFor, StrictProps } from './warnings';
 
+/** Props of the ExternalEtcdCluster construct: Kubernetes-hosted (`kubernetes`) or on hosts (`hosts`). */
 export type ExternalEtcdClusterProps = Omit<ExternalEtcdClusterOptions, 'name'> & StrictProps & {
   /** @default - the construct id, lower-cased */
   readonly name?: string;
+  /**
+   * kubeadm ClusterConfiguration options for the kubeadm side file.
+   * @default {} - kubeadm v1beta4 with kubeadm's own certificate paths
+   */
+  readonly kubeadm?: KubeadmOptions;
+  /**
+   * The kubeadm ClusterConfiguration and, in hosts mode, every member's files and the scripts, written beside the
+   * manifests at synth; `false` writes none, an object renames them.
+   * @default - `<chart id>.kubeadm.yaml` and the folder `<chart id>/` - what the control plane and the hosts need, next to the manifests
+   */
+  readonly sideFiles?: SideFilesOption<EtcdSideFileNames>;
 } & ({ readonly kubernetes: EtcdKubernetesOptions; readonly hosts?: undefined } | ({ readonly kubernetes?: undefined } & Pick<EtcdHostsOptions, 'hosts' | 'binaryDir' | 'scriptDir'>));
 
 /**
@@ -45,8 +59,9 @@ export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
 
   constructor(scope: Construct, id: string, props: ExternalEtcdClusterProps) {
     super(scope, id);
-    const { strict, ...options } = props;
+    const { strict, kubeadm, sideFiles, ...options } = props;
     const name = options.name ?? id.toLowerCase();
+    checkSideFilesOption(`ExternalEtcdCluster '${name}'`, ETCD_SIDE_FILES, sideFiles);
     if (options.kubernetes) {
       const render = renderEtcdKubernetes({ ...options, name, kubernetes: options.kubernetes });
       this.resolved = render.resolved;
@@ -64,6 +79,21 @@ export class ExternalEtcdCluster extends Construct implements EtcdEndpoints {
     }
     this.warnings = this.resolved.warnings;
     reportWarnings(this, `ExternalEtcdCluster '${name}'`, this.warnings, strictFor(this, strict));
+    const prefix = chartIdOf(this);
+    this.makeSideFiles = () => etcdSideFiles(`ExternalEtcdCluster '${name}'`, prefix, () => this.kubeadmConfigYaml(kubeadm), this.hostFiles, sideFiles);
+    registerSideFiles(this, () => this.sideFiles);
+  }
+
+  private readonly makeSideFiles: () => SideFile[];
+  private files?: readonly SideFile[];
+
+  /**
+   * The files written beside the manifests at synth (paths relative to the output directory). Made on first use: the
+   * kubeadm configuration refuses some clusters (etcd 3.4 with v1beta4) until `kubeadm` or `sideFiles` says otherwise.
+   */
+  public get sideFiles(): readonly SideFile[] {
+    this.files ??= this.makeSideFiles();
+    return this.files;
   }
 
   /** The kubeadm ClusterConfiguration (YAML) for API servers using this cluster. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DashboardPoolSpec, renderGpuDashboard } from '../core/dashboards/gpu';
 import { addRenderedObjects } from './rendered';
 
+/** Props of GpuDashboard: the GPU pools (or the operator stack) it shows and where its ConfigMap goes. */
 export interface GpuDashboardProps {
   /**
    * The GPU Operator stack whose dcgm-exporter the dashboard reads: its pools and its namespace.

@@ -1,24 +1,24 @@
-import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { existsSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { writeFileSync } from 'fs';
 import { GpuPlacement } from '../core/gpu/placement';
 import { FleetPlan, FleetRequest } from '../core/planning/types';
 import { planGpuFleet } from '../core/planning/plan';
 import { fleetSvg, fleetTable } from '../core/planning/report';
 import { fleetPlacements, FleetServiceOverrides, fleetServices } from '../core/planning/services';
 import { GpuNodePool, MigNodePool } from './gpu-node-pool';
+import { chartIdOf, registerSideFiles } from './side-files';
 import { VllmService } from './vllm-service';
 
+/** Props of GpuFleet: the fleet request plus service overrides and what it prints and writes. */
 export interface GpuFleetProps extends FleetRequest {
   /** Extra VllmService options per model workload name (namespace, monitoring, ...). @default {} */
   readonly services?: Readonly<Record<string, FleetServiceOverrides>>;
   /** Print the plan table to stderr at synth. @default true - the plan is what a reviewer wants to see */
   readonly printTable?: boolean;
   /**
-   * Write the SVG picture as `<chart id>.fleet.svg` into the app's output directory at synth (when the directory
-   * exists, as it does under `app.synth()`).
-   * @default true
+   * Write the SVG picture as `<chart id>.fleet.svg` into the app's output directory at synth, with the other side
+   * files (see `writeSideFiles`).
+   * @default true - the picture is the plan's quickest review
    */
   readonly writeSvg?: boolean;
 }
@@ -61,14 +61,13 @@ export class GpuFleet extends Construct {
         if (this.reported) return [];
         this.reported = true;
         if (printTable ?? true) process.stderr.write(`${this.node.path}:\n${this.table}`);
-        const app = this.node.root;
-        if ((writeSvg ?? true) && app instanceof App && existsSync(app.outdir)) {
-          const chart = this.node.scopes.find((c) => c !== app && c.node.scope === app) ?? this;
-          writeFileSync(join(app.outdir, `${chart.node.id}.fleet.svg`), this.svg);
-        }
         return [];
       },
     });
+    if (writeSvg ?? true) {
+      const path = `${chartIdOf(this)}.fleet.svg`;
+      registerSideFiles(this, () => [{ path, content: this.svg }]);
+    }
   }
 
   /** Where a workload's replicas run (for memory-need workloads, whose pods you render yourself). */

@@ -58,6 +58,7 @@ export class GpuNodePool extends Construct {
   }
 }
 
+/** Props of MigNodePool: a GpuNodePool whose GPUs are partitioned with MIG. */
 export interface MigNodePoolProps extends Omit<GpuNodePoolProps, 'mig' | 'timeSlicing' | 'mps'> {
   /** The MIG layout and optional time-slicing inside each instance. */
   readonly mig: MigPoolOptions;

@@ -12,3 +12,4 @@ export * from './vllm-dashboard';
 export * from './kueue-queues';
 export * from './gpu-dashboard';
 export * from './etcd-dashboard';
+export { registerSideFiles, sideFilesOf, writeSideFiles } from './side-files';

@@ -27,12 +27,19 @@ export interface CdkValidationViolation {
 /** The parts of cdk8s-cli's `ValidationContext` the plugin uses. */
 export interface CdkValidationContext {
   readonly manifests: readonly string[];
+  /** Reads one synthesized manifest file into objects. */
   parseManifest(manifestPath: string): unknown[];
   readonly report: {
+    /** Adds one violation to the report. */
     addViolation(violation: CdkValidationViolation): void;
+    /** Ends the report with its status. */
     submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
   };
-  readonly logger: { log(message: string): void };
+  /** cdk8s-cli's logger. */
+  readonly logger: {
+    /** Prints a line in the cdk8s output. */
+    log(message: string): void;
+  };
 }
 import { GpuplaneValidationError, Problem } from '../core/errors';
 import { KubeObject, objectKey } from '../core/kube';
@@ -107,6 +114,7 @@ export class GpuplaneValidation {
     return this.properties.rules?.[rule] ?? this.properties.severity ?? 'error';
   }
 
+  /** Checks every synthesized manifest and reports each violation through the context (cdk8s-cli calls it). */
   public async validate(context: CdkValidationContext): Promise<void> {
     const fileOf = new Map<KubeObject, string>();
     const objects: KubeObject[] = [];

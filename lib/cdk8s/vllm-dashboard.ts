@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DashboardServiceSpec, renderVllmDashboard } from '../core/dashboards/vllm';
 import { addRenderedObjects } from './rendered';
 
+/** Props of VllmDashboard. */
 export interface VllmDashboardProps {
   /** The service (a VllmService) the dashboard shows. */
   readonly service: { readonly resolved: DashboardServiceSpec };

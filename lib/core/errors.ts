@@ -67,6 +67,7 @@ export function formatValue(value: unknown): string {
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 3)}...` : text;
 }
 
+/** One problem as a line: the field, what is wrong, the value received, what is allowed and the fix. */
 export function formatProblem(p: Problem): string {
   const parts: string[] = [];
   if ('value' in p) parts.push(`got ${formatValue(p.value)}`);
@@ -101,6 +102,7 @@ export function refuse(subject: string, problem: Problem): never {
 export class ProblemCollector {
   private readonly items: Problem[] = [];
 
+  /** Records a problem. */
   add(problem: Problem): void {
     this.items.push(problem);
   }
@@ -116,14 +118,17 @@ export class ProblemCollector {
     return ok;
   }
 
+  /** The problems recorded so far. */
   get problems(): readonly Problem[] {
     return this.items;
   }
 
+  /** Whether no problem was recorded. */
   get empty(): boolean {
     return this.items.length === 0;
   }
 
+  /** Throws every recorded problem at once as a GpuplaneValidationError naming `subject`. */
   throwIfAny(subject: string): void {
     if (this.items.length > 0) throw new GpuplaneValidationError(subject, this.items);
   }

@@ -42,3 +42,5 @@ export * from './dashboards/vllm';
 export * from './dashboards/grafana';
 export * from './dashboards/gpu';
 export * from './dashboards/etcd';
+export { checkSideFilePaths, etcdSideFiles, gpuOperatorSideFiles, saveSideFiles } from './side-files';
+export type { EtcdSideFileNames, GpuOperatorSideFileNames, OwnedSideFiles, SideFile, SideFilesOption } from './side-files';

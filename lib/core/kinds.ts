@@ -9,6 +9,7 @@
 /** A model class from kubernetes-models: construct with the object, `validate()` throws on a schema violation. */
 export type ModelClass = new (data: unknown) => { validate(): void };
 
+/** One kind gpuplane renders or checks: its schema, its Pulumi class and where its pod template is. */
 export interface KindInfo {
   readonly apiVersion: string;
   readonly kind: string;
@@ -29,6 +30,7 @@ const TEMPLATE = [['spec', 'template']] as const;
 const model = (path: string, name: string) => ({ model: () => require(path)[name] as ModelClass });
 const json = (path: string, name: string) => ({ json: () => require(path)[name] as object });
 
+/** The registry of kinds: every check and both adapters read it. */
 export const KINDS: readonly KindInfo[] = [
   { apiVersion: 'v1', kind: 'ConfigMap', schema: model('kubernetes-models/v1/ConfigMap', 'ConfigMap'), pulumi: ['core', 'v1', 'ConfigMap'] },
   { apiVersion: 'v1', kind: 'Namespace', schema: model('kubernetes-models/v1/Namespace', 'Namespace'), pulumi: ['core', 'v1', 'Namespace'] },

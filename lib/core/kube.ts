@@ -31,7 +31,7 @@ export function canonicalize<T>(value: T): T {
   return value;
 }
 
-/** Whether an image reference is pinned: an @sha256 digest, or a tag other than `latest`. */
+/** Whether an image reference is pinned: an `@sha256` digest, or a tag other than `latest`. */
 export function isPinnedImage(image: string): boolean {
   const tag = /^(?:[^/]+\/)*[^/:@]+(?::([^@]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(image)?.[1];
   return image.includes('@sha256:') || (tag !== undefined && tag !== 'latest');
@@ -61,10 +61,12 @@ export function parseQuantity(q: string | number): number | undefined {
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Whether a name is a DNS-1123 label (at most 63 lower-case letters, digits and "-"), as most object names must be. */
 export function isDns1123Label(s: string): boolean {
   return s.length <= 63 && DNS1123_LABEL.test(s);
 }
 
+/** Whether a name is a DNS-1123 subdomain (at most 253 characters, labels joined by "."). */
 export function isDns1123Subdomain(s: string): boolean {
   return s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
 }

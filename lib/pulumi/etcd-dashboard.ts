@@ -3,6 +3,7 @@ import { renderEtcdDashboard } from '../core/dashboards/etcd';
 import { ResolvedEtcdCluster } from '../core/etcd/options';
 import { createKubernetesResources } from './resources';
 
+/** Arguments of the Pulumi EtcdDashboard: the etcd cluster it shows and where its ConfigMap goes. */
 export interface EtcdDashboardArgs {
   /** The cluster (a Pulumi ExternalEtcdCluster) the dashboard shows. */
   readonly cluster: { readonly resolved: ResolvedEtcdCluster; readonly namespace?: string };

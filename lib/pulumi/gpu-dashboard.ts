@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DashboardPoolSpec, renderGpuDashboard } from '../core/dashboards/gpu';
 import { createKubernetesResources } from './resources';
 
+/** Arguments of the Pulumi GpuDashboard: the GPU pools (or the operator stack) it shows and where its ConfigMap goes. */
 export interface GpuDashboardArgs {
   /** The GPU Operator stack (a Pulumi GpuOperatorStack) whose dcgm-exporter the dashboard reads. @default - none: give `pools` */
   readonly stack?: { readonly render: { readonly namespace: string; readonly pools: readonly DashboardPoolSpec[] } };

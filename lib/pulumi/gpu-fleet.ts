@@ -7,6 +7,7 @@ import { FleetServiceOverrides, fleetServices } from '../core/planning/services'
 import { GpuNodePool, MigNodePool } from './gpu-node-pool';
 import { VllmService } from './vllm-service';
 
+/** Args of the GpuFleet component: the fleet request plus service overrides. */
 export interface GpuFleetArgs extends FleetRequest {
   /** Extra VllmService options per model workload name. @default {} */
   readonly services?: Readonly<Record<string, FleetServiceOverrides>>;

@@ -51,15 +51,18 @@ export class GpuNodePool extends pulumi.ComponentResource {
     this.registerOutputs({ nodeLabels: render.resolved.nodeLabels, kind: render.resolved.kind });
   }
 
+  /** Where a workload runs on this pool: a MIG profile, a shared unit or whole GPUs. */
   public slice(profile?: string): GpuPlacement {
     return this.handle.slice(profile);
   }
 
+  /** The cordon, evict, relabel, wait and uncordon procedure for moving the pool to another MIG config. */
   public reconfigurationScript(newConfig?: string): string {
     return this.handle.reconfigurationScript(newConfig);
   }
 }
 
+/** Args of MigNodePool: a GpuNodePool whose GPUs are partitioned with MIG. */
 export interface MigNodePoolArgs extends Omit<GpuNodePoolArgs, 'mig' | 'timeSlicing' | 'mps'> {
   readonly mig: MigPoolOptions;
 }

@@ -11,3 +11,4 @@ export * from './vllm-dashboard';
 export * from './kueue-queues';
 export * from './gpu-dashboard';
 export * from './etcd-dashboard';
+export * from './side-files';

@@ -3,6 +3,7 @@ import { gatewayOptionsOf, InferenceGatewayProps } from '../core/routing/props';
 import { renderInferenceGateway, ResolvedInferenceGateway } from '../core/routing/render';
 import { createKubernetesResources } from './resources';
 
+/** Args of the InferenceGateway component. */
 export type InferenceGatewayArgs = Omit<InferenceGatewayProps, 'name'> & {
   /** Prefix of the rendered routes. @default - the component's name */
   readonly name?: string;

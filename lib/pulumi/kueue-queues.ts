@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { KueueLocalQueue, KueueQueuesOptions, KueueQueuesRender, renderKueueQueues } from '../core/kueue/queues';
 import { createKubernetesResources } from './resources';
 
+/** Arguments of the Pulumi KueueQueues (the same options as renderKueueQueues). */
 export type KueueQueuesArgs = KueueQueuesOptions;
 
 /** Kueue queues with GPU quota as a Pulumi component (`gpuplane:index:KueueQueues`): the cdk8s construct's objects. */

@@ -13,6 +13,7 @@ import { findRuleViolations, RULES, RuleSet } from '../core/validate';
 /** Every rule id of the pack: the production rules, `semantic`, `schema` and `helm-chart-children`. */
 export const POLICY_RULES: readonly string[] = [...RULES.map((r) => r.id), 'helm-chart-children'];
 
+/** Options of gpuplanePolicyPack and gpuplanePolicies: enforcement levels and which rules run. */
 export interface GpuplanePolicyOptions {
   /**
    * The enforcement level of every rule not named in `rules`.

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DashboardServiceSpec, renderVllmDashboard } from '../core/dashboards/vllm';
 import { createKubernetesResources } from './resources';
 
+/** Args of the VllmDashboard component. */
 export interface VllmDashboardArgs {
   /** The service (a Pulumi VllmService) the dashboard shows. */
   readonly service: { readonly resolved: DashboardServiceSpec };

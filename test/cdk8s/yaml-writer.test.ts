@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { buildApp, writeSideFiles } from '../../examples/main';
+import { buildApp } from '../../examples/main';
 import { ExternalEtcdCluster, GpuplaneApp, markFastYaml, RenderedApiObject, stringifyManifests, synthApp, VllmService, withFastYaml, writeDocument } from '../../lib/cdk8s';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gpuplane-yaml-'));
@@ -234,10 +234,8 @@ describe('GpuplaneApp synth', () => {
     const a = buildApp(fast);
     expect(a).toBeInstanceOf(GpuplaneApp);
     a.synth();
-    writeSideFiles(a);
     const b = buildApp(plain, App);
     b.synth();
-    writeSideFiles(b);
     const ft = tree(fast);
     const pt = tree(plain);
     expect(Object.keys(ft).length).toBeGreaterThan(20);

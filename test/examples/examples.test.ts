@@ -1,7 +1,7 @@
 import type * as pulumiTypes from '@pulumi/pulumi';
-import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, sep } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { KubeObject } from '../../lib/core/kube';
 import { objectId } from '../../lib/core/object-ids';
@@ -12,7 +12,8 @@ import { validateAgainstCrd } from '../helpers/crd-schema';
 
 const recorded = recordResources();
 /* eslint-disable @typescript-eslint/no-var-requires */
-const { buildApp, writeSideFiles } = require('../../examples/main') as typeof import('../../examples/main');
+const { buildApp } = require('../../examples/main') as typeof import('../../examples/main');
+const { sideFilesOf } = require('../../lib') as typeof import('../../lib');
 const { EXAMPLE_SERVICES } = require('../../examples/services') as typeof import('../../examples/services');
 const { EXAMPLE_POOLS, EXAMPLE_POOL_SERVICES, EXAMPLE_OPERATORS } = require('../../examples/gpu-pools') as typeof import('../../examples/gpu-pools');
 const { EXAMPLE_ETCD } = require('../../examples/etcd') as typeof import('../../examples/etcd');
@@ -28,8 +29,9 @@ let sideFiles: string[] = [];
 
 function synthExamples(): Record<string, KubeObject[]> {
   const app = buildApp(outdir);
-  app.synth();
-  sideFiles = writeSideFiles(app);
+  app.synth(); // writes the side files too
+  sideFiles = sideFilesOf(app).map((f) => join(outdir, f.path));
+  for (const f of sideFiles) expect(existsSync(f)).toBe(true);
   const out: Record<string, KubeObject[]> = {};
   for (const file of readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort()) {
     out[file.replace(/\.k8s\.yaml$/, '')] = parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJSON() as KubeObject).filter((o) => o !== null);
@@ -237,6 +239,11 @@ describe('examples', () => {
       }
       expect(parse(await promiseOf(program.kubeadmConfigs[chart]))).toEqual(parse(readFileSync(join(outdir, `${chart}.kubeadm.yaml`), 'utf8')));
     }
+    // The components' side files are the files the cdk8s app wrote, byte for byte (component names are the chart ids;
+    // the Pulumi program has no fleet).
+    const pulumiSideFiles = [...Object.values(program.operators), program.draOperator, ...Object.values(program.etcdClusters)].flatMap((c) => c.sideFiles);
+    expect(pulumiSideFiles.map((f) => join(outdir, f.path)).sort()).toEqual(sideFiles.filter((f) => !f.includes(`${sep}gpu-fleet.`)).sort());
+    for (const f of pulumiSideFiles) expect([f.path, readFileSync(join(outdir, f.path), 'utf8')]).toEqual([f.path, f.content]);
     // The gateway chart: its services under their own component names, the gateway's objects under its own.
     await settle([...Object.values(program.gatewayServices).flatMap((s) => Object.values(s.resources)), ...Object.values(program.gateway.resources)] as pulumiTypes.Resource[]);
     const gatewayObjects = charts[EXAMPLE_GATEWAY_CHART];

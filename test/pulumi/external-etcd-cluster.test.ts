@@ -29,5 +29,16 @@ describe('ExternalEtcdCluster (Pulumi)', () => {
     expect(Object.keys(etcd.resources)).toEqual([]);
     expect(etcd.hostFiles!.members[0].command[0]).toBe('/usr/local/bin/etcd');
     expect(parse(await promiseOf(etcd.kubeadmConfig)).etcd.external.endpoints).toEqual(['https://10.0.3.1:2379', 'https://10.0.3.2:2379', 'https://10.0.3.3:2379']);
+    expect(etcd.sideFiles[0]).toEqual({ path: 'etcd-hosts.kubeadm.yaml', content: await promiseOf(etcd.kubeadmConfig) });
+    expect(etcd.sideFiles.map((f) => f.path)).toContain('etcd-hosts/etcd-2/etcd.service');
+  });
+
+  test('sideFiles renames or leaves out the side files; a wrong one fails before any resource', () => {
+    const hosts = [1, 2, 3].map((i) => ({ name: `etcd-${i}`, address: `10.0.4.${i}` }));
+    expect(new ExternalEtcdCluster('etcd-off', { hosts, sideFiles: false }).sideFiles).toEqual([]);
+    const renamed = new ExternalEtcdCluster('etcd-renamed', { hosts, sideFiles: { kubeadmFile: 'cp/kubeadm.yaml', hostsDirectory: 'hosts' } });
+    expect(renamed.sideFiles.map((f) => f.path).slice(0, 2)).toEqual(['cp/kubeadm.yaml', 'hosts/etcd-1/etcd.env']);
+    expect(() => new ExternalEtcdCluster('etcd-bad', { hosts, sideFiles: { kubeadmFile: '/etc/kubeadm.yaml' } })).toThrow("'sideFiles.kubeadmFile' must be relative to the output directory");
+    expect(recorded.find((r) => r.name === 'etcd-bad')).toBeUndefined();
   });
 });

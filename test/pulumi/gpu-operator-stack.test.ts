@@ -22,4 +22,11 @@ describe('GpuOperatorStack (Pulumi)', () => {
     }
     expect(recorded.find((r) => r.name === 'gpu-operator')?.type).toBe('gpuplane:index:GpuOperatorStack');
   });
+  test('the plain values file as a side file: named after the component, renamed or left out', () => {
+    const stack = new GpuOperatorStack('ops', { platform: 'eks' });
+    expect(stack.sideFiles).toEqual([{ path: 'ops.values.yaml', content: stack.render.valuesYaml }]);
+    expect(new GpuOperatorStack('ops-renamed', { platform: 'eks', sideFiles: { valuesFile: 'helm/values.yaml' } }).sideFiles.map((f) => f.path)).toEqual(['helm/values.yaml']);
+    expect(new GpuOperatorStack('ops-off', { platform: 'eks', sideFiles: false }).sideFiles).toEqual([]);
+    expect(() => new GpuOperatorStack('ops-bad', { platform: 'eks', sideFiles: { valuesFile: '' } })).toThrow("'sideFiles.valuesFile' must not be empty");
+  });
 });

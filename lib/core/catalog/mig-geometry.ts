@@ -20,6 +20,7 @@ export interface MigProfile {
   readonly placementStarts: readonly number[];
 }
 
+/** A GPU's MIG geometry: compute and memory slices and the profiles with their placements. */
 export interface MigGeometry {
   readonly computeSlices: number;
   readonly memorySlices: number;

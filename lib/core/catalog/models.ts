@@ -99,6 +99,7 @@ export interface ModelSpec extends ModelArchitecture {
  */
 export type Quantization = 'none' | 'awq' | 'gptq' | 'fp8' | 'int8' | 'mxfp4' | 'nvfp4';
 
+/** The weight quantizations the estimator knows. */
 export const QUANTIZATIONS: readonly Quantization[] = ['none', 'awq', 'gptq', 'fp8', 'int8', 'mxfp4', 'nvfp4'];
 
 function llama(id: string, hf: string, p: Omit<ModelSpec, 'id' | 'huggingFaceId'>): ModelSpec {

@@ -46,6 +46,7 @@ export interface DashboardConfigMapOptions {
 
 /** Schemas of the shared options, for each dashboard's `Shape`. */
 export const FOLDER: OptionalSchema<string> = opt(str({ minLength: 1, maxLength: 200 }));
+/** The label the kube-prometheus-stack Grafana sidecar loads dashboards by (`grafana_dashboard: "1"`). */
 export const SIDECAR_LABEL: OptionalSchema<Record<string, string>> = opt(labelsSchema());
 
 /** The dashboard's data source variable (Grafana reads `$datasource` as the variable). */
@@ -54,6 +55,7 @@ export const DATASOURCE = { type: 'prometheus', uid: '$datasource' } as const;
 /** A string as it goes between double quotes in a PromQL label matcher. */
 export const promQuote = (s: string): string => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
+/** A Grafana dashboard before it is written: title, uid, template variables and panels. */
 export interface DashboardModel {
   readonly title: string;
   readonly uid: string;
@@ -101,6 +103,7 @@ export function grafanaDashboard(m: DashboardModel): Record<string, unknown> {
 /** Every PromQL expression of a dashboard's panels, in order. */
 export const dashboardExpressions = (panels: readonly DashboardPanel[]): string[] => panels.flatMap((p) => p.targets.map((t) => t.expr));
 
+/** A rendered dashboard: the Grafana JSON and the ConfigMap the Grafana sidecar loads it from. */
 export interface DashboardRender {
   readonly dashboard: Record<string, unknown>;
   readonly objects: readonly KubeObject[];

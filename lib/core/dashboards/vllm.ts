@@ -13,6 +13,7 @@ export interface DashboardServiceSpec {
   readonly vllmVersion?: string;
 }
 
+/** A Grafana dashboard for one service: the service and where the ConfigMap goes. */
 export interface VllmDashboardOptions extends DashboardConfigMapOptions {
   readonly service: DashboardServiceSpec;
   /**
@@ -77,6 +78,7 @@ export function vllmDashboard(s: DashboardServiceSpec): Record<string, unknown> 
   return grafanaDashboard({ title: `vLLM ${s.namespace}/${s.name}`, uid: `gpuplane-vllm-${s.namespace}-${s.name}`, tags: ['gpuplane', 'vllm'], panels: vllmDashboardPanels(s) });
 }
 
+/** What renderVllmDashboard returns: the dashboard JSON and its ConfigMap. */
 export type VllmDashboardRender = DashboardRender;
 
 /** A ConfigMap holding the service's dashboard, labelled for kube-prometheus-stack's Grafana sidecar. */

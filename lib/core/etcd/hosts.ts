@@ -5,6 +5,7 @@ import { ETCD_HOSTS_OPTIONS } from './options-schema';
 import { ExternalEtcdClusterOptions, ResolvedEtcdCluster, ResolvedEtcdMember, resolveEtcdCluster } from './options';
 import { backupScript, defragScript, healthCheckScript, restoreProcedure, ScriptContext } from './scripts';
 
+/** A hosts-mode cluster: the members' hosts and where binaries and scripts live. */
 export interface EtcdHostsOptions extends ExternalEtcdClusterOptions {
   /** Where etcd and etcdctl are installed on the hosts. @default '/usr/local/bin' - etcd's release tarballs */
   readonly binaryDir?: string;
@@ -23,6 +24,7 @@ export interface EtcdMemberFiles {
   readonly systemdUnit: string;
 }
 
+/** What renderEtcdHosts returns: each member's files, the scripts and the timers. */
 export interface EtcdHostsRender {
   readonly resolved: ResolvedEtcdCluster;
   readonly members: readonly EtcdMemberFiles[];

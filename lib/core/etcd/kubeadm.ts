@@ -16,6 +16,7 @@ export function externalEtcdEndpoints(endpoints: readonly string[]): EtcdEndpoin
   return { endpoints: [...endpoints] };
 }
 
+/** The kubeadm API version and the client certificate paths of the ClusterConfiguration. */
 export interface KubeadmOptions {
   /** @default 'v1beta4' */
   readonly apiVersion?: 'v1beta4' | 'v1beta3';
@@ -40,6 +41,7 @@ const KUBEADM_OPTIONS = obj<KubeadmOptions>({
   kubernetesVersion: opt(str({ test: (s) => (/^v?\d+\.\d+\.\d+$|^stable(-\d+(\.\d+)?)?$/.test(s) ? undefined : 'must be a Kubernetes version such as v1.34.2') })),
 });
 
+/** The kubeadm ClusterConfiguration that points API servers at an external etcd cluster. */
 export function kubeadmClusterConfiguration(cluster: EtcdEndpoints, o: KubeadmOptions = {}): Record<string, unknown> {
   checkOptions('kubeadm ClusterConfiguration', KUBEADM_OPTIONS, o);
   const version = o.apiVersion ?? 'v1beta4';
@@ -70,6 +72,7 @@ export function kubeadmClusterConfiguration(cluster: EtcdEndpoints, o: KubeadmOp
   };
 }
 
+/** kubeadmClusterConfiguration as YAML. */
 export function kubeadmClusterConfigurationYaml(cluster: EtcdEndpoints, o: KubeadmOptions = {}): string {
   return stringify(kubeadmClusterConfiguration(cluster, o));
 }

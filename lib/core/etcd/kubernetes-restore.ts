@@ -35,6 +35,7 @@ export interface EtcdRestoreInputs {
   readonly bumpRevision?: number;
 }
 
+/** One step of the Kubernetes-mode restore procedure, in order, with the command it runs. */
 export interface EtcdRestoreStep {
   readonly action: 'stop-api-servers' | 'suspend-cronjobs' | 'scale-down' | 'inputs' | 'restore-member' | 'scale-up' | 'verify' | 'resume-cronjobs' | 'backup' | 'start-api-servers';
   readonly member?: string;
@@ -43,6 +44,7 @@ export interface EtcdRestoreStep {
   readonly command?: string;
 }
 
+/** The Kubernetes-mode restore procedure: the script, its ordered steps, the per-member restore Jobs and the verification Job. */
 export interface EtcdKubernetesRestore {
   /** The procedure the operator runs with kubectl against the hosting cluster: `etcd-restore.sh <snapshot file>`. */
   readonly script: string;

@@ -10,6 +10,7 @@ import { ExternalEtcdClusterOptions, ResolvedEtcdCluster, ResolvedEtcdMember, re
 import { backupScript, defragScript, healthCheckScript, ScriptContext } from './scripts';
 import { etcdHasLivez, etcdImage } from './versions';
 
+/** A Kubernetes-hosted cluster: namespace, storage, placement, TLS, tools image and monitoring. */
 export interface EtcdKubernetesOptions {
   /** @default 'etcd' */
   readonly namespace?: string;
@@ -46,6 +47,7 @@ export interface EtcdKubernetesOptions {
   readonly externalAccess?: { readonly domain: string; readonly serviceType?: 'LoadBalancer' | 'NodePort'; readonly annotations?: Record<string, string> };
 }
 
+/** What renderEtcdKubernetes returns: the resolved cluster, its objects and endpoints. */
 export interface EtcdKubernetesRender {
   readonly resolved: ResolvedEtcdCluster;
   readonly objects: readonly KubeObject[];

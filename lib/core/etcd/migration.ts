@@ -5,6 +5,7 @@ import { quorumOf } from './options';
 
 const MEMBER_NAMES = arr(dnsLabel(63, 'use the etcd member names'), { unique: true });
 
+/** One step of the stacked-to-external etcd migration. */
 export interface MigrationStep {
   readonly action: 'snapshot' | 'add-learner' | 'promote' | 'repoint-api-servers' | 'remove-stacked';
   readonly member?: string;

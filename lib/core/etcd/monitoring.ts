@@ -1,6 +1,7 @@
 import { AlertRule } from '../monitoring';
 import { ResolvedEtcdCluster } from './options';
 
+/** Where the etcd alerts read their metrics from. */
 export interface EtcdAlertOptions {
   /** Prometheus `job` of the members' metrics. */
   readonly job: string;

@@ -35,6 +35,7 @@ export interface EtcdTlsFiles {
   readonly clientKeyFile: string;
 }
 
+/** Scheduled snapshots: the schedule, how many are kept, where they go and when they count as stale. */
 export interface EtcdBackupOptions {
   /** systemd OnCalendar (hosts) or cron schedule (Kubernetes). @default every 6 hours ('*-*-* 00/6:00:00' / '0 *\/6 * * *') */
   readonly schedule?: string;
@@ -48,6 +49,7 @@ export interface EtcdBackupOptions {
   readonly textfileDir?: string;
 }
 
+/** Rolling defragmentation: when it runs and the thresholds that trigger it. */
 export interface EtcdDefragOptions {
   /** Defragment when the freed-but-unreclaimed share of the database passes this. @default 0.5 (the articles' 50%) */
   readonly fragmentationThreshold?: number;
@@ -59,6 +61,7 @@ export interface EtcdDefragOptions {
   readonly schedule?: string;
 }
 
+/** A dedicated etcd cluster: members, version, TLS, quota, timeouts, backups and defragmentation. */
 export interface ExternalEtcdClusterOptions {
   /** Cluster name (DNS-1123 label): `--initial-cluster-token`, object names. */
   readonly name: string;
@@ -94,6 +97,7 @@ export interface ExternalEtcdClusterOptions {
   readonly defrag?: EtcdDefragOptions;
 }
 
+/** One member with its URLs resolved. */
 export interface ResolvedEtcdMember {
   readonly name: string;
   readonly address: string;
@@ -108,6 +112,7 @@ export interface ResolvedEtcdMember {
   readonly listen?: { readonly client: string; readonly peer: string; readonly metrics: string };
 }
 
+/** An etcd cluster with every default resolved. */
 export interface ResolvedEtcdCluster {
   readonly name: string;
   readonly version: EtcdVersion;
@@ -127,6 +132,7 @@ export interface ResolvedEtcdCluster {
   readonly warnings: readonly string[];
 }
 
+/** The quorum of an n-member cluster: a majority. */
 export const quorumOf = (n: number): number => Math.floor(n / 2) + 1;
 
 /**

@@ -6,14 +6,17 @@
  */
 export type EtcdMinor = '3.4' | '3.5' | '3.6';
 
+/** The etcd release used when `version` is not given. */
 export const DEFAULT_ETCD_VERSION = '3.5.21';
 
+/** A parsed etcd version. */
 export interface EtcdVersion {
   readonly version: string;
   readonly minor: EtcdMinor;
   readonly patch: number;
 }
 
+/** Parses `3.5.21` or `v3.5.21` (3.4 to 3.6); undefined for anything else. */
 export function parseEtcdVersion(v: string): EtcdVersion | undefined {
   const m = /^v?3\.(4|5|6)\.(\d+)$/.exec(v.trim());
   if (!m) return undefined;

@@ -28,6 +28,7 @@ export const NVIDIA_DRA_ATTRIBUTES: readonly string[] = [
 /** Capacities the driver publishes (`memory` on every device; engine counts on MIG devices). */
 export const NVIDIA_DRA_CAPACITIES: readonly string[] = ['copyEngines', 'decoders', 'encoders', 'jpegEngines', 'memory', 'multiprocessors', 'ofaEngines'];
 
+/** A MIG slice requested through the NVIDIA DRA driver's `mig.nvidia.com` device class. */
 export interface DraMigOptions {
   /** MIG profile, e.g. '3g.40gb': the claim selects `mig.nvidia.com` devices with this `profile` attribute. */
   readonly profile: string;
@@ -39,6 +40,7 @@ export interface DraMigOptions {
   readonly dynamic?: boolean;
 }
 
+/** A GPU requested through Dynamic Resource Allocation: which GPU (pinned by attribute), how many, and the driver. */
 export interface DraGpuClaimOptions {
   /**
    * The GPU model the claim selects. A catalog id pins the driver's `productName` and the memory capacity, and sizes
@@ -84,6 +86,7 @@ const TOLERATION = obj<Toleration>({
   key: labelKey(), operator: oneOf(['Equal', 'Exists']), value: opt(labelValue()), effect: str(),
 });
 
+/** The option schema of draGpuClaim (every field checked, unknown keys refused with a did-you-mean). */
 export const DRA_GPU_CLAIM_OPTIONS: Schema<DraGpuClaimOptions> = obj<DraGpuClaimOptions>({
   gpu: opt(GPU_INPUT),
   minMemoryGiB: opt(num({ gt: 0, fix: 'give the GiB the GPU reports, e.g. 79 for an H100 80GB' })),

@@ -5,11 +5,13 @@ import { MigGeometry, MigProfile } from '../catalog/mig-geometry';
 /** A multiset of MIG profiles on one GPU: profile name -> instance count. */
 export type MigLayout = Readonly<Record<string, number>>;
 
+/** One MIG instance placed at a memory slice. */
 export interface MigPlacement {
   readonly profile: string;
   readonly memorySliceStart: number;
 }
 
+/** Whether a MIG layout fits a GPU, with a placement when it does and the closest valid layouts when not. */
 export interface MigLayoutCheck {
   readonly valid: boolean;
   /** One non-overlapping placement, when valid. */

@@ -19,11 +19,13 @@ export interface KarpenterOptions {
   readonly consolidateAfter?: string;
 }
 
+/** GpuPoolOptions plus an optional Karpenter NodePool. */
 export interface GpuPoolRenderOptions extends GpuPoolOptions {
   /** @default - no Karpenter NodePool; label and taint existing nodes (Pulumi: NodePatch) */
   readonly karpenter?: KarpenterOptions;
 }
 
+/** What renderGpuPool returns: the resolved pool and its objects. */
 export interface GpuPoolRender {
   readonly resolved: ResolvedGpuPool;
   readonly objects: readonly KubeObject[];

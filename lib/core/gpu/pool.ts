@@ -5,12 +5,14 @@ import { GPU_POOL_OPTIONS } from './pool-schema';
 import { checkMigLayout, formatMigLayout, MigLayout, migProfileMemoryGiB } from './mig-layout';
 import { DevicePluginConfig, maxMpsReplicas, SharingBlock } from './sharing';
 
+/** A node taint. */
 export interface Taint {
   readonly key: string;
   readonly value?: string;
   readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
+/** A pod toleration. */
 export interface Toleration {
   readonly key: string;
   readonly operator: 'Equal' | 'Exists';
@@ -24,6 +26,7 @@ export interface Toleration {
  */
 export type MigLayoutChoice = 'balanced' | string | MigLayout | readonly MigLayout[];
 
+/** A pool's MIG layout, and time-slicing inside each instance if wanted. */
 export interface MigPoolOptions {
   readonly layout: MigLayoutChoice;
   /** Time-slicing inside each MIG instance (the hybrid): replicas per instance. @default - no time-slicing */
@@ -38,6 +41,7 @@ export interface MigPoolOptions {
   readonly strategy?: 'single' | 'mixed';
 }
 
+/** Time-slicing of whole GPUs: several pods per GPU, without memory isolation. */
 export interface TimeSlicingOptions {
   /** Pods per GPU (at least 2). */
   readonly replicas: number;
@@ -47,6 +51,7 @@ export interface TimeSlicingOptions {
   readonly failRequestsGreaterThanOne?: boolean;
 }
 
+/** CUDA MPS sharing of whole GPUs. */
 export interface MpsOptions {
   /** MPS clients per GPU (2..48; 2..16 below compute capability 7.5). */
   readonly replicas: number;
@@ -62,6 +67,7 @@ export interface PoolWorkloadProfile {
   readonly teams?: number;
 }
 
+/** A GPU node pool: the GPU, the nodes, their labels and taints, and how the GPUs are shared. */
 export interface GpuPoolOptions {
   /** DNS-1123 label; names the pool's mig-parted config and device-plugin config. */
   readonly name: string;
@@ -100,6 +106,7 @@ export interface PoolResource {
   readonly unitsMax: number;
 }
 
+/** A GPU pool with every default resolved. */
 export interface ResolvedGpuPool {
   readonly name: string;
   readonly gpu: GpuSpec;
@@ -121,13 +128,16 @@ export interface ResolvedGpuPool {
   readonly warnings: readonly string[];
 }
 
+/** One entry of a mig-parted config. */
 export interface MigPartedEntry {
   readonly devices: 'all' | readonly number[];
   readonly 'mig-enabled': boolean;
   readonly 'mig-devices'?: MigLayout;
 }
 
+/** The node label that names a node's gpuplane pool. */
 export const POOL_LABEL = 'gpuplane.dev/pool';
+/** The taint gpuplane puts on a pool's GPU nodes unless the pool sets its own. */
 export const DEFAULT_GPU_TAINT: Taint = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
 
 /** The tolerations a pod needs to land on nodes with these taints. */

@@ -14,6 +14,7 @@ export interface DevicePluginConfig {
   };
 }
 
+/** The device plugin's `sharing` block (time-slicing or MPS) as the plugin's config file writes it. */
 export interface SharingBlock {
   readonly renameByDefault?: boolean;
   readonly failRequestsGreaterThanOne?: boolean;
@@ -25,8 +26,10 @@ export function maxMpsReplicas(gpu: GpuSpec): number {
   return gpu.computeCapability !== undefined && gpu.computeCapability < 7.5 ? 16 : 48;
 }
 
+/** How a GPU is shared: MIG, MIG with time-slicing, time-slicing, MPS or not at all. */
 export type SharingStrategy = 'mig' | 'mig+time-slicing' | 'time-slicing' | 'mps' | 'whole-gpu';
 
+/** What recommendGpuSharing weighs: isolation, the GPU, and the workloads' memory and size. */
 export interface SharingNeeds {
   /** Workloads must not see or disturb each other's memory (SLAs, tenants, production inference). */
   readonly memoryIsolation: boolean;
@@ -42,6 +45,7 @@ export interface SharingNeeds {
   readonly workloadsPerGpu?: number;
 }
 
+/** The sharing strategy recommendGpuSharing picks, and why. */
 export interface SharingRecommendation {
   readonly strategy: SharingStrategy;
   readonly reason: string;

@@ -17,6 +17,7 @@ export const KUEUE_API = 'kueue.x-k8s.io/v1beta2';
 /** The label Kueue's integrations (Deployment, StatefulSet, LeaderWorkerSet, Job...) read the LocalQueue from. */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 
+/** One GPU flavor of the ClusterQueue: the GPU, its node labels and taints, and its GPU, CPU and memory quota. */
 export interface KueueFlavorOptions {
   /** ResourceFlavor name (DNS subdomain), e.g. 'h100'. */
   readonly name: string;
@@ -35,6 +36,7 @@ export interface KueueFlavorOptions {
   readonly tolerations?: readonly Toleration[];
 }
 
+/** Kueue queues for GPU workloads: one ClusterQueue with a quota per GPU flavor and the LocalQueues that feed it. */
 export interface KueueQueuesOptions {
   /** The ClusterQueue's name. */
   readonly clusterQueue: string;
@@ -50,6 +52,7 @@ export interface KueueQueuesOptions {
   readonly preemptionWithinClusterQueue?: 'Never' | 'LowerPriority' | 'LowerOrNewerEqualPriority';
 }
 
+/** A resolved GPU flavor of the ClusterQueue: its ResourceFlavor and its quota. */
 export interface KueueFlavor {
   readonly name: string;
   readonly gpu: GpuSpec;
@@ -69,6 +72,7 @@ export interface KueueLocalQueue {
   readonly flavors: readonly KueueFlavor[];
 }
 
+/** What renderKueueQueues returns: the objects and the LocalQueue handles a VllmService `queue` takes. */
 export interface KueueQueuesRender {
   readonly objects: readonly KubeObject[];
   readonly localQueues: readonly KueueLocalQueue[];
@@ -78,6 +82,7 @@ export interface KueueQueuesRender {
 
 const TOLERATION = obj<Toleration>({ key: str({ minLength: 1 }), operator: oneOf(['Equal', 'Exists']), value: opt(str()), effect: str() });
 
+/** The option schema of renderKueueQueues. */
 export const KUEUE_QUEUES_OPTIONS: Schema<KueueQueuesOptions> = obj<KueueQueuesOptions>({
   clusterQueue: dnsSubdomain('e.g. "gpu-inference"'),
   flavors: arr(obj<KueueFlavorOptions>({

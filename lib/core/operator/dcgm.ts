@@ -53,6 +53,7 @@ export function dcgmMetricsCsv(counters: readonly DcgmCounter[] = DCGM_COUNTERS)
   return ['# DCGM FIELD, Prometheus metric type, help message (rendered by gpuplane)', ...counters.map((c) => `${c.field}, ${c.type}, ${c.help}`)].join('\n') + '\n';
 }
 
+/** Thresholds of the GPU health alerts. */
 export interface GpuHealthThresholds {
   /** Alert above this GPU temperature (°C): throttling starts around here. @default 83 */
   readonly temperatureCelsius?: number;

@@ -48,6 +48,7 @@ const GATE_CONFLICTS: readonly [string, string, 'excludes' | 'requires'][] = [
   ['DeviceMetadata', 'PassthroughSupport', 'requires'],
 ];
 
+/** The NVIDIA DRA driver (dra-driver-nvidia-gpu) installed beside the GPU Operator: chart version, feature gates, GPU resources. */
 export interface NvidiaDraDriverOptions {
   /**
    * Hand out whole GPUs and MIG instances through DRA (the chart's `resources.gpus.enabled`). The GPU Operator's device
@@ -75,6 +76,7 @@ export interface NvidiaDraDriverOptions {
   readonly image?: string;
 }
 
+/** The DRA driver options with every default resolved, as the Helm release renders them. */
 export interface ResolvedNvidiaDraDriver {
   readonly gpus: boolean;
   readonly computeDomains: boolean;
@@ -85,6 +87,7 @@ export interface ResolvedNvidiaDraDriver {
   readonly values: Record<string, unknown>;
 }
 
+/** The option schema of GpuOperatorStack `draDriver`. */
 export const NVIDIA_DRA_DRIVER_OPTIONS: Schema<NvidiaDraDriverOptions> = obj<NvidiaDraDriverOptions>({
   gpus: opt(bool()),
   computeDomains: opt(bool()),

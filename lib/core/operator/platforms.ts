@@ -1,8 +1,10 @@
 /** Where the GPU Operator runs, and what that platform already provides on its GPU nodes. */
 export type OperatorPlatform = 'generic' | 'eks' | 'gke' | 'aks' | 'openshift';
 
+/** The platforms GpuOperatorStack has presets for. */
 export const OPERATOR_PLATFORMS: readonly OperatorPlatform[] = ['generic', 'eks', 'gke', 'aks', 'openshift'];
 
+/** What a platform's GPU nodes already have, which decides the operator's values. */
 export interface PlatformPreset {
   /** The platform's GPU nodes ship the NVIDIA driver; the operator must not install another. */
   readonly driverPreinstalled: boolean;
@@ -21,6 +23,7 @@ export interface PlatformPreset {
   readonly note: string;
 }
 
+/** The preset of each platform. */
 export const PLATFORM_PRESETS: Record<OperatorPlatform, PlatformPreset> = {
   generic: { driverPreinstalled: false, toolkitPreinstalled: false, migNeedsReboot: false, nfdProvided: false, openshift: false, note: 'self-managed nodes: the operator installs the driver and the toolkit' },
   eks: { driverPreinstalled: true, toolkitPreinstalled: true, migNeedsReboot: false, nfdProvided: false, openshift: false, note: 'EKS accelerated AMIs ship the NVIDIA driver and container toolkit' },

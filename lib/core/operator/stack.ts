@@ -13,10 +13,14 @@ import { draDriverInStack, NvidiaDraDriverOptions, ResolvedNvidiaDraDriver } fro
 /** The chart gpuplane installs. */
 export const GPU_OPERATOR_CHART = { name: 'gpu-operator', repository: 'https://helm.ngc.nvidia.com/nvidia', version: 'v26.7.0' } as const;
 
+/** Name of the ConfigMap with the pools' device-plugin configs. */
 export const DEVICE_PLUGIN_CONFIGMAP = 'gpuplane-device-plugin-configs';
+/** Name of the ConfigMap with the custom mig-parted config. */
 export const MIG_PARTED_CONFIGMAP = 'gpuplane-mig-parted-config';
+/** Name of the ConfigMap with the DCGM exporter's metrics list. */
 export const DCGM_METRICS_CONFIGMAP = 'gpuplane-dcgm-metrics';
 
+/** The NVIDIA GPU Operator: platform, delivery (Flux, Argo CD or none), pools, monitoring and values. */
 export interface GpuOperatorStackOptions {
   /** @default 'gpu-operator' */
   readonly namespace?: string;
@@ -65,6 +69,7 @@ export interface GpuOperatorStackOptions {
   readonly draDriver?: NvidiaDraDriverOptions;
 }
 
+/** What renderGpuOperatorStack returns: the objects, the chart values and the plain values file. */
 export interface GpuOperatorRender {
   readonly namespace: string;
   readonly platform: OperatorPlatform;

@@ -14,6 +14,7 @@ export interface FleetServiceSpec {
   readonly options: Omit<VllmServiceOptions, 'placement'>;
 }
 
+/** Where a workload's replicas run in a plan: pool, profile and count. */
 export interface FleetPlacementSpec {
   readonly pool: string;
   readonly profile?: string;

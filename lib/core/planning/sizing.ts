@@ -13,7 +13,9 @@ import { FleetGpuOffer, FleetIsolation, FleetRequest, FleetWorkload } from './ty
  * VllmService's defaults, 0.85 on whole GPUs and 0.75 on MIG instances (shared placements).
  */
 export const WHOLE_GPU_UTILIZATION = GPU_MEMORY_UTILIZATION_DEFAULTS.wholeGpu;
+/** The --gpu-memory-utilization the planner uses on a MIG instance. */
 export const MIG_UTILIZATION = GPU_MEMORY_UTILIZATION_DEFAULTS.migInstance;
+/** The --gpu-memory-utilization cap the planner shares a device under. */
 export const DEFAULT_SHARED_MEMORY_CAP = GPU_MEMORY_UTILIZATION_DEFAULTS.sharedDevice;
 
 /** One offered GPU model, resolved. */

@@ -48,6 +48,7 @@ export interface FleetGpuOffer {
   readonly karpenter?: KarpenterOptions;
 }
 
+/** What planGpuFleet plans: the workloads, the GPUs on offer and the objective. */
 export interface FleetRequest {
   readonly workloads: readonly FleetWorkload[];
   readonly gpus: readonly FleetGpuOffer[];
@@ -111,6 +112,7 @@ export interface FleetGpu {
   readonly slots: readonly FleetSlot[];
 }
 
+/** One slot of a planned GPU: a MIG instance, a share of the device, or the whole device. */
 export interface FleetSlot {
   readonly profile: string;
   /** Memory slices the instance spans (MIG), or hundredths of the device memory (shared). */
@@ -121,16 +123,19 @@ export interface FleetSlot {
   readonly needGiB?: number;
 }
 
+/** GPUs and hourly cost of a plan. */
 export interface FleetTotals {
   readonly gpus: number;
   readonly cost: number;
 }
 
+/** A proven lower bound on a plan's GPUs and cost. */
 export interface FleetLowerBound extends FleetTotals {
   /** How the bound was proven. */
   readonly method: string;
 }
 
+/** A planned fleet: its pools, which replica runs where, the totals and the lower bound. */
 export interface FleetPlan extends FleetTotals {
   readonly objective: 'cost' | 'gpus';
   readonly billing: 'gpu' | 'node';

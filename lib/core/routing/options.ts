@@ -31,6 +31,7 @@ export interface InferenceGatewayBackend {
   readonly weight?: number;
 }
 
+/** One model behind the gateway: its name and backends. */
 export interface InferenceGatewayModel {
   /**
    * The model name clients send in the request body (`"model"`), matched on the header the body-based router sets.
@@ -46,6 +47,7 @@ export interface InferenceGatewayModel {
   readonly priority?: number;
 }
 
+/** Weights of the endpoint picker's scorers. */
 export interface ScorerWeights {
   /** prefix-cache-scorer, fed by approx-prefix-cache-producer. @default 3 (the llm-d-router chart's default) */
   readonly prefixCache?: number;
@@ -60,6 +62,7 @@ export interface ScorerWeights {
   readonly loraAffinity?: number;
 }
 
+/** The llm-d endpoint picker the gateway deploys for each pool. */
 export interface RouterOptions {
   /** Endpoint picker image, pinned. @default `ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0` (the release gpuplane is checked against) */
   readonly image?: string;
@@ -77,6 +80,7 @@ export interface RouterOptions {
   readonly failureMode?: 'FailOpen' | 'FailClose';
 }
 
+/** Models behind one Gateway: the Gateway and the models with their backends. */
 export interface InferenceGatewayOptions {
   /** Prefix of every rendered object. */
   readonly name: string;

@@ -5,12 +5,14 @@ export interface GatewayBackendSource {
   readonly resolved: GatewayBackendSpec;
 }
 
+/** One backend of a model: a VllmService and its share of the requests. */
 export interface InferenceGatewayBackendProps {
   readonly service: GatewayBackendSource;
   /** Relative share of the model's requests. @default 1 (equal shares) */
   readonly weight?: number;
 }
 
+/** One model behind the gateway, with VllmServices as backends. */
 export interface InferenceGatewayModelProps {
   /** The model name clients send. @default - the servedModelName of the first backend */
   readonly name?: string;
@@ -20,6 +22,7 @@ export interface InferenceGatewayModelProps {
   readonly priority?: number;
 }
 
+/** Props of the InferenceGateway construct and component. */
 export interface InferenceGatewayProps {
   /** Prefix of the rendered routes. @default - the construct id, lower-cased */
   readonly name?: string;

@@ -10,6 +10,7 @@ import { INFERENCE_GATEWAY_SCHEMA } from './options-schema';
 
 /** The llm-d router's endpoint picker, the release gpuplane's rendering is checked against (flags, config, RBAC). */
 export const LLM_D_ROUTER_VERSION = '0.10.0';
+/** The endpoint picker image gpuplane is checked against. */
 export const DEFAULT_EPP_IMAGE = `ghcr.io/llm-d/llm-d-router-endpoint-picker:v${LLM_D_ROUTER_VERSION}`;
 /** Ports of the picker: Envoy ext-proc (gRPC), gRPC health, Prometheus metrics (llm-d-router `server/options.go`). */
 export const EPP_PORTS = { extProc: 9002, health: 9003, metrics: 9090 } as const;
@@ -27,6 +28,7 @@ export function routerScrapedMetrics(vllmVersion?: string): readonly string[] {
   return ['vllm:num_requests_waiting', 'vllm:num_requests_running', vllmVersion ? kvCacheUsageMetric(parseVllmVersion(vllmVersion) ?? [0, 26, 0]) : 'vllm:kv_cache_usage_perc', 'vllm:lora_requests_info', 'vllm:cache_config_info'];
 }
 
+/** One InferencePool with its backend resolved. */
 export interface ResolvedInferencePool {
   readonly name: string;
   readonly namespace: string;
@@ -37,6 +39,7 @@ export interface ResolvedInferencePool {
   readonly priority?: number;
 }
 
+/** One model with its route and pools resolved. */
 export interface ResolvedInferenceModel {
   readonly name: string;
   readonly namespace: string;
@@ -45,6 +48,7 @@ export interface ResolvedInferenceModel {
   readonly routeTimeoutSeconds: number;
 }
 
+/** An InferenceGateway with every default resolved. */
 export interface ResolvedInferenceGateway {
   readonly name: string;
   readonly gateway: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
@@ -57,6 +61,7 @@ export interface ResolvedInferenceGateway {
   readonly matchModelHeader: boolean;
 }
 
+/** What renderInferenceGateway returns: the resolved gateway and its objects. */
 export interface InferenceGatewayRender {
   readonly resolved: ResolvedInferenceGateway;
   readonly objects: readonly KubeObject[];

@@ -4,12 +4,14 @@ import { validateProductionRules } from './production';
 import { hasSchema, validateSchema } from './schema';
 import { validateSemantics } from './semantic';
 
+/** YAML text to check and where it came from. */
 export interface ManifestSource {
   /** Where the text came from, for parse errors (a file name, `-` for standard input). */
   readonly name: string;
   readonly text: string;
 }
 
+/** Which checks checkManifests runs. */
 export interface CheckManifestsOptions {
   /** Run only the production rules, not the schema and semantic checks. @default false */
   readonly rulesOnly?: boolean;
@@ -21,6 +23,7 @@ export interface CheckManifestsOptions {
   readonly closedWorld?: boolean;
 }
 
+/** What checkManifests found: objects read, kinds without a schema, and the problems. */
 export interface ManifestCheck {
   /** Objects read (List items counted one by one). */
   readonly objects: number;

@@ -51,6 +51,7 @@ export const PRODUCTION_RULES = {
   'autoscaler-signal': 'autoscalers of vLLM workloads do not scale on CPU or memory',
 } as const;
 
+/** The stable id of a production rule (a key of PRODUCTION_RULES). */
 export type ProductionRuleId = keyof typeof PRODUCTION_RULES;
 
 /** Rules that need the other objects of the render (an autoscaler and its target). */

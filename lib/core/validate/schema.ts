@@ -19,6 +19,7 @@ export function compileJsonSchema(schema: object): (data: unknown) => string[] {
 /** The `apiVersion/kind` pairs gpuplane can validate against an upstream schema. */
 export const SCHEMA_KINDS: readonly string[] = [...SCHEMAS.keys()].sort();
 
+/** Whether gpuplane has a schema for this apiVersion and kind. */
 export function hasSchema(apiVersion: string, kind: string): boolean {
   const key = `${apiVersion}/${kind}`;
   return SCHEMAS.has(key);

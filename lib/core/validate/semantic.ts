@@ -88,6 +88,7 @@ function checkPodSpec(where: string, spec: Obj, out: string[], claimTemplates: r
   }
 }
 
+/** Options of the semantic checks. */
 export interface SemanticOptions {
   /**
    * The objects are the whole application, so every Service, PodDisruptionBudget and autoscaler must select a

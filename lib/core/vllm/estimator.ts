@@ -98,6 +98,7 @@ export interface VllmMemoryInput {
   readonly kvOffloadingGiB?: number;
 }
 
+/** What estimateVllmMemory found: per-GPU weights, activations, KV cache and how many full-length requests fit. */
 export interface VllmMemoryEstimate {
   readonly weightsGiBPerGpu: number;
   /** KV cache bytes one token of context takes on one rank, over all layers (sliding-window layers included). */

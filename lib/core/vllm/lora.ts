@@ -24,6 +24,7 @@ import { isPinnedImage } from '../kube';
 
 /** The ranks vLLM accepts for `--max-lora-rank` (`MaxLoRARanks` in `vllm/config/lora.py`). */
 export const VLLM_MAX_LORA_RANKS = [1, 8, 16, 32, 64, 128, 256, 320, 512] as const;
+/** The ranks vLLM accepts for `--max-lora-rank`. */
 export type MaxLoraRank = (typeof VLLM_MAX_LORA_RANKS)[number];
 
 /**
@@ -68,6 +69,7 @@ export interface PvcAdapterSource {
   readonly path: string;
 }
 
+/** Where a LoRA adapter comes from: a Hugging Face repository at a pinned revision, an S3 URI, or a path on a claim. */
 export type LoraAdapterSource = HuggingFaceAdapterSource | S3AdapterSource | PvcAdapterSource;
 
 /** One LoRA adapter, served under its own model name. */
@@ -106,6 +108,7 @@ export interface ResolvedLoraAdapter extends LoraAdapter {
   readonly path: string;
 }
 
+/** LoRA settings with every default resolved: the adapters and the flags derived from them. */
 export interface ResolvedLora {
   readonly adapters: readonly ResolvedLoraAdapter[];
   readonly maxLoras: number;
@@ -147,8 +150,10 @@ const ADAPTER = obj<LoraAdapter>({
   rank: posInt('take r from the adapter\'s adapter_config.json', 512),
 }, { expected: 'an adapter { name, source, rank }' });
 
+/** The option schema of VllmService `adapters`. */
 export const LORA_ADAPTERS: Schema<readonly LoraAdapter[]> = arr(ADAPTER, { minItems: 1 });
 
+/** The option schema of VllmService `lora`. */
 export const LORA_OPTIONS: Schema<LoraOptions> = obj<LoraOptions>({
   maxLoras: opt(posInt('omit it for the number of adapters')),
   maxLoraRank: opt(oneOf(VLLM_MAX_LORA_RANKS, 'omit it for the smallest rank that holds every adapter')),

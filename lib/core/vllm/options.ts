@@ -35,7 +35,7 @@ export interface ModelLoaderOptions {
 
 /** A model packaged as an OCI artifact or image, mounted read-only as an image volume (KEP-4639). */
 export interface ModelImageOptions {
-  /** Image reference, pinned to a tag or an @sha256 digest (the pin of the weights). */
+  /** Image reference, pinned to a tag or an `@sha256` digest (the pin of the weights). */
   readonly reference: string;
   /** @default 'IfNotPresent' - a pinned reference never changes, so the node's copy is reused */
   readonly pullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
@@ -103,6 +103,7 @@ export interface AutoscalingOptions {
   readonly cooldownSeconds?: number;
 }
 
+/** The ServiceMonitor and alert rules of a VllmService. */
 export interface MonitoringOptions {
   /** Render a ServiceMonitor and a PrometheusRule. Prefer `monitoring: false` to switch them off. @default true */
   readonly enabled?: boolean;
@@ -118,6 +119,7 @@ export interface MonitoringOptions {
   readonly requestsWaitingThreshold?: number;
 }
 
+/** Who may call a VllmService's serving port. */
 export interface NetworkPolicyOptions {
   /** Render the NetworkPolicy. Prefer `networkPolicy: false` to switch it off. @default true */
   readonly enabled?: boolean;
@@ -129,6 +131,7 @@ export interface NetworkPolicyOptions {
   readonly metricsScraperNamespace?: string;
 }
 
+/** How a VllmService meets an Istio mesh: no sidecar, or a sidecar tuned for long streaming requests. */
 export interface IstioOptions {
   /**
    * `bypass`: no sidecar on GPU pods (`sidecar.istio.io/inject: "false"`). `tuned`: a small sidecar (50m/64Mi), a
@@ -140,6 +143,7 @@ export interface IstioOptions {
   readonly timeout?: string;
 }
 
+/** CPU and memory requests (and a memory limit) for the vLLM container. */
 export interface ResourceOverrides {
   readonly requests?: { readonly cpu?: string; readonly memory?: string };
   /** CPU limits are refused (they throttle tokenization); a memory limit may be given. */

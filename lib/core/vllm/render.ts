@@ -10,6 +10,7 @@ import { withQueueLabel } from '../kueue/service';
 import { renderModelLoader } from './loader';
 import { HF_HOME, renderDeployment } from './workload';
 
+/** What renderVllmService returns: the resolved options, the objects and the memory estimate. */
 export interface VllmServiceRender {
   /** Options with every default resolved. */
   readonly resolved: ResolvedVllmService;

@@ -6,6 +6,7 @@
 /** The vLLM release gpuplane renders by default (image tag `v<version>`). */
 export const DEFAULT_VLLM_VERSION = '0.26.0';
 
+/** A version as major, minor and patch numbers. */
 export type VersionTuple = readonly [number, number, number];
 
 /** Parses `0.11.0`, `v0.11.0` or `0.11.0-cu129`; returns undefined for anything else. */
@@ -15,6 +16,7 @@ export function parseVllmVersion(v: string): VersionTuple | undefined {
   return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
 }
 
+/** Whether a parsed vLLM version is `min` or later. */
 export function versionAtLeast(v: VersionTuple, min: string): boolean {
   const m = parseVllmVersion(min)!;
   for (let i = 0; i < 3; i++) {

@@ -3,7 +3,7 @@ import { DEFAULT_S3_DOWNLOADER_IMAGE, LoraAdapter, loraRankFor, VLLM_MAX_LORA_RA
 import type { VllmServiceOptions } from '../../../lib/core/vllm/options';
 import { MANAGED_ENV, MANAGED_FLAGS } from '../../../lib/core/vllm/options';
 import { validateProductionRules } from '../../../lib/core/validate/production';
-import { find, findWorkload, flag, vllmContainer } from '../../helpers/find';
+import { findWorkload, flag, vllmContainer } from '../../helpers/find';
 import { problemsOf } from '../../helpers/problems';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
