@@ -73,7 +73,9 @@ export function gpuHealthRules(t: GpuHealthThresholds): AlertRule[] {
   const idle = t.idleUtilizationPercent ?? 5;
   const sbe = t.singleBitEccPerDay ?? 10;
   const retired = t.retiredPages ?? 48;
-  const gpu = 'Hostname, gpu, UUID, modelName';
+  // dcgm-exporter labelled the node `Hostname` until NVIDIA/dcgm-exporter#655 renamed it `hostname` (merged
+  // 2026-05-12; the chart's pinned exporter may carry either): group by both, an absent one is empty.
+  const gpu = 'Hostname, hostname, gpu, UUID, modelName';
   // A MIG instance is its own series with GPU_I_PROFILE and GPU_I_ID (absent, so empty, on whole GPUs).
   const instance = `${gpu}, GPU_I_PROFILE, GPU_I_ID`;
   return [
@@ -81,57 +83,60 @@ export function gpuHealthRules(t: GpuHealthThresholds): AlertRule[] {
       alert: 'GpuXidErrors',
       expr: `sum by (${gpu}, xid) (DCGM_EXP_XID_ERRORS_COUNT{xid!="48"}) > 0`,
       labels: { severity: 'warning' },
-      annotations: { summary: 'XID {{ $labels.xid }} on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: '{{ $value }} XID {{ $labels.xid }} errors in the exporter window. Check the driver log (dmesg) and the workload on that GPU.' },
+      annotations: { summary: 'XID {{ $labels.xid }} on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }}', description: '{{ $value }} XID {{ $labels.xid }} errors in the exporter window. Check the driver log (dmesg) and the workload on that GPU.' },
     },
     {
       alert: 'GpuXid48DoubleBitEcc',
       expr: `sum by (${gpu}) (DCGM_EXP_XID_ERRORS_COUNT{xid="48"}) > 0`,
       labels: { severity: 'critical' },
-      annotations: { summary: 'XID 48 (double-bit ECC) on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: 'An uncorrectable memory error: drain the node and replace the GPU {{ $labels.UUID }}.' },
+      annotations: { summary: 'XID 48 (double-bit ECC) on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }}', description: 'An uncorrectable memory error: drain the node and replace the GPU {{ $labels.UUID }}.' },
     },
     {
       alert: 'GpuEccDoubleBitErrors',
       expr: `sum by (${gpu}) (increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m])) > 0`,
       labels: { severity: 'critical' },
-      annotations: { summary: 'Double-bit ECC errors on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: '{{ $value }} uncorrectable ECC errors in 10 minutes: results on this GPU cannot be trusted. Drain the node.' },
+      annotations: { summary: 'Double-bit ECC errors on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }}', description: '{{ $value }} uncorrectable ECC errors in 10 minutes: results on this GPU cannot be trusted. Drain the node.' },
     },
     {
       alert: 'GpuEccSingleBitErrorsAccumulating',
       expr: `sum by (${gpu}) (increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[24h])) > ${sbe}`,
       labels: { severity: 'warning' },
-      annotations: { summary: 'Single-bit ECC errors accumulating on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: `{{ $value | humanize }} corrected ECC errors in 24 hours (more than ${sbe}): corrected errors that keep coming predict an uncorrectable one. Plan to drain the node and have the GPU {{ $labels.UUID }} checked.` },
+      annotations: { summary: 'Single-bit ECC errors accumulating on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }}', description: `{{ $value | humanize }} corrected ECC errors in 24 hours (more than ${sbe}): corrected errors that keep coming predict an uncorrectable one. Plan to drain the node and have the GPU {{ $labels.UUID }} checked.` },
     },
     {
       alert: 'GpuPagesPendingRetirement',
       expr: `max by (${gpu}) (DCGM_FI_DEV_RETIRED_PENDING) > 0`,
       for: '10m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} has memory pages waiting to be retired', description: '{{ $value }} page(s) pending retirement: they retire only when the GPU is reset. Drain the node and reset the GPU (or reboot) in a maintenance window.' },
+      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }} has memory pages waiting to be retired', description: '{{ $value }} page(s) pending retirement: they retire only when the GPU is reset. Drain the node and reset the GPU (or reboot) in a maintenance window.' },
     },
     {
       alert: 'GpuRetiredPagesHigh',
       expr: `max by (${gpu}) (DCGM_FI_DEV_RETIRED_SBE + DCGM_FI_DEV_RETIRED_DBE) >= ${retired}`,
       labels: { severity: 'warning' },
-      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} has retired {{ $value }} memory pages', description: `At least ${retired} pages retired for ECC errors; the retirement table holds 64, after which errors can no longer be contained. Schedule the replacement of GPU {{ $labels.UUID }}.` },
+      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }} has retired {{ $value }} memory pages', description: `At least ${retired} pages retired for ECC errors; the retirement table holds 64, after which errors can no longer be contained. Schedule the replacement of GPU {{ $labels.UUID }}.` },
     },
     {
       alert: 'GpuTemperatureHigh',
       expr: `max by (${gpu}) (DCGM_FI_DEV_GPU_TEMP) > ${temp}`,
       for: '5m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }} at {{ $value }} °C', description: `Above ${temp} °C the GPU throttles its clocks. Check cooling, airflow and the power limit.` },
+      annotations: { summary: 'GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }} at {{ $value }} °C', description: `Above ${temp} °C the GPU throttles its clocks. Check cooling, airflow and the power limit.` },
     },
     {
       alert: 'GpuRowRemapFailure',
       expr: `max by (${gpu}) (DCGM_FI_DEV_ROW_REMAP_FAILURE) > 0`,
       labels: { severity: 'critical' },
-      annotations: { summary: 'Row remapping failed on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}', description: 'The GPU ran out of spare memory rows: it needs replacement.' },
+      annotations: { summary: 'Row remapping failed on GPU {{ $labels.gpu }} of {{ $labels.Hostname }}{{ $labels.hostname }}', description: 'The GPU ran out of spare memory rows: it needs replacement.' },
     },
     {
       alert: 'GpuAllocatedButIdle',
       // DCGM_FI_PROF_GR_ENGINE_ACTIVE (a 0-1 ratio), not DCGM_FI_DEV_GPU_UTIL: MIG instances do not report GPU_UTIL,
       // the profiling metrics are reported per instance.
-      expr: `max by (${instance}, namespace, pod) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{pod!=""}) * 100 < ${idle}`,
+      // The exporter labels a GPU with the pod holding it; a GPU no pod holds has no pod label of its own, and the
+      // scrape (honorLabels) then fills in the exporter's own pod and namespace: leave the operator's namespace out,
+      // or every unallocated GPU would read as held and idle.
+      expr: `max by (${instance}, namespace, pod) (DCGM_FI_PROF_GR_ENGINE_ACTIVE{pod!="",namespace!="${t.operatorNamespace}"}) * 100 < ${idle}`,
       for: '1h',
       labels: { severity: 'info' },
       annotations: { summary: 'GPU {{ $labels.gpu }}{{ with $labels.GPU_I_PROFILE }} (MIG {{ . }}){{ end }} held by {{ $labels.namespace }}/{{ $labels.pod }} is idle', description: `Graphics engine active below ${idle}% for an hour while allocated ({{ $value | humanize }}%): the GPU or MIG instance is wasted. Share it (MIG, time-slicing) or scale the workload down.` },
