@@ -17,17 +17,22 @@ export const EXAMPLE_DRA_SERVICE: Omit<VllmServiceOptions, 'placement'> = {
 };
 
 /**
- * A Kueue-admitted service: a ClusterQueue with 16 H100s of quota (and the CPU and memory its pods request), a
- * LocalQueue in the service's namespace, and Llama 3.1 8B queued on it. A single-node replica is one pod, which Kueue
- * admits as one Workload; a multi-node example (LeaderWorkerSet, one Workload per group) follows the LWS work.
+ * Kueue-admitted services: a ClusterQueue with 48 H100s of quota (and the CPU and memory the pods request), a
+ * LocalQueue in the services' namespace, Llama 3.1 8B queued on it (a single-node replica is one pod, one Kueue
+ * Workload), and Llama 3.1 405B across 2 nodes of 8 H100 (a LeaderWorkerSet: Kueue admits each group as one
+ * Workload, all its pods or none, so a group never holds half its GPUs waiting for the rest).
  */
 export const EXAMPLE_KUEUE_CHART = 'kueue-llama';
 export const EXAMPLE_KUEUE_QUEUES: KueueQueuesOptions = {
   clusterQueue: 'gpu-inference',
-  flavors: [{ name: 'h100', gpu: 'H100-80GB', quota: { gpus: 16, cpu: '192', memory: '1536Gi' } }],
+  flavors: [{ name: 'h100', gpu: 'H100-80GB', quota: { gpus: 48, cpu: '384', memory: '3072Gi' } }],
   localQueues: [{ name: 'inference', namespace: 'inference' }],
 };
 export const EXAMPLE_KUEUE_SERVICE: Omit<VllmServiceOptions, 'queue'> = {
   name: 'llama-8b-queued', namespace: 'inference', model: 'llama-3.1-8b', gpu: 'H100-80GB',
   autoscaling: { minReplicas: 2, maxReplicas: 8 },
+};
+export const EXAMPLE_KUEUE_GROUP_SERVICE: Omit<VllmServiceOptions, 'queue'> = {
+  name: 'llama-405b-queued', namespace: 'inference', model: 'llama-3.1-405b', gpu: 'H100-80GB',
+  tensorParallelSize: 8, pipelineParallelSize: 2, maxModelLen: 8192, autoscaling: { minReplicas: 2, maxReplicas: 3 }, multiNode: { socketInterface: 'eth0' },
 };

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { draGpuClaim, EtcdDashboard, ExternalEtcdCluster, GpuDashboard, GpuFleet, GpuNodePool, GpuOperatorStack, GpuplaneApp, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../lib';
-import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from './dra-kueue';
+import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_GROUP_SERVICE, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from './dra-kueue';
 import { EXAMPLE_ETCD, EXAMPLE_ETCD_DASHBOARDS } from './etcd';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from './gateway';
 import { EXAMPLE_FLEET_SERVICES, EXAMPLE_FLEETS } from './fleet';
@@ -58,6 +58,7 @@ export function buildApp(outdir?: string, AppClass: typeof App = GpuplaneApp): A
   const kueueChart = new Chart(app, EXAMPLE_KUEUE_CHART, { disableResourceNameHashes: true });
   const queues = new KueueQueues(kueueChart, 'Queues', EXAMPLE_KUEUE_QUEUES);
   new VllmService(kueueChart, 'Service', { ...EXAMPLE_KUEUE_SERVICE, queue: queues.localQueue('inference') });
+  new VllmService(kueueChart, 'GroupService', { ...EXAMPLE_KUEUE_GROUP_SERVICE, queue: queues.localQueue('inference') });
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { draGpuClaim, EtcdDashboard, ExternalEtcdCluster, GpuDashboard, GpuNodePool, GpuOperatorStack, InferenceGateway, KueueQueues, VllmDashboard, VllmService } from '../../lib/pulumi';
-import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from '../dra-kueue';
+import { EXAMPLE_DRA_CHART, EXAMPLE_DRA_CLAIM, EXAMPLE_DRA_OPERATOR, EXAMPLE_DRA_SERVICE, EXAMPLE_KUEUE_CHART, EXAMPLE_KUEUE_GROUP_SERVICE, EXAMPLE_KUEUE_QUEUES, EXAMPLE_KUEUE_SERVICE } from '../dra-kueue';
 import { EXAMPLE_GATEWAY_CHART, EXAMPLE_GATEWAY_SERVICES, exampleGatewayProps } from '../gateway';
 import { EXAMPLE_ETCD, EXAMPLE_ETCD_DASHBOARDS } from '../etcd';
 import { EXAMPLE_GPU_DASHBOARDS, EXAMPLE_OPERATORS, EXAMPLE_POOL_SERVICES, EXAMPLE_POOLS } from '../gpu-pools';
@@ -58,3 +58,4 @@ export const draService = new VllmService(EXAMPLE_DRA_CHART, { ...EXAMPLE_DRA_SE
 /** A Kueue-admitted service: the queues, then the service on the LocalQueue. */
 export const kueueQueues = new KueueQueues(`${EXAMPLE_KUEUE_CHART}-queues`, EXAMPLE_KUEUE_QUEUES);
 export const kueueService = new VllmService(EXAMPLE_KUEUE_CHART, { ...EXAMPLE_KUEUE_SERVICE, queue: kueueQueues.localQueue('inference') });
+export const kueueGroupService = new VllmService(`${EXAMPLE_KUEUE_CHART}-group`, { ...EXAMPLE_KUEUE_GROUP_SERVICE, queue: kueueQueues.localQueue('inference') });

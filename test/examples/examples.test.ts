@@ -99,6 +99,12 @@ describe('examples', () => {
     expect(flag(c.args, '--max-model-len')).toBe('8192');
   });
 
+  test('kueue-llama: the 8B and the 2-node 405B carry the queue-name label; the 405B is a LeaderWorkerSet Kueue admits whole groups of', () => {
+    const objs = charts[EXAMPLE_KUEUE_CHART];
+    expect(objs.filter((o) => o.metadata.labels?.['kueue.x-k8s.io/queue-name'] === 'inference').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['StatefulSet/llama-8b-queued', 'LeaderWorkerSet/llama-405b-queued-lws']);
+    expect((find(objs, 'LeaderWorkerSet') as any).spec.leaderWorkerTemplate.size).toBe(2); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
   test('llama-70b-tp4: a 70B at TP=4 served from a pre-filled cache (loader Job + RWX claim, pods offline)', () => {
     const objs = charts['llama-70b-tp4'];
     const d = find(objs, 'Deployment');

@@ -23,6 +23,11 @@ export interface QueuedWorkload {
   readonly memoryRequest: string;
   readonly minReplicas: number;
   readonly maxReplicas: number;
+  /**
+   * Pods of one replica: a multi-node replica is a LeaderWorkerSet group, which Kueue admits as one workload, all
+   * its pods or none (gang admission), so the quota is counted in whole groups. @default 1
+   */
+  readonly podsPerReplica?: number;
 }
 
 const gib = (bytes: number) => `${Math.round((bytes / 2 ** 30) * 10) / 10}Gi`;
@@ -68,17 +73,19 @@ export function checkQueueFit(queue: KueueLocalQueue, w: QueuedWorkload, p: Prob
     return Math.min(Math.floor(gpus / w.gpusPerPod), cpu > 0 ? Math.floor(f.cpu / cpu) : Infinity, memory > 0 ? Math.floor(f.memoryBytes / memory) : Infinity);
   };
   const unbounded = queue.cohort !== undefined && flavors.some((f) => f.borrowingLimitGpus === undefined);
-  const capacity = flavors.reduce((sum, f) => sum + podsIn(f), 0);
+  const group = w.podsPerReplica ?? 1;
+  // Whole replicas: a group whose pods do not all fit is not admitted at all.
+  const capacity = Math.floor(flavors.reduce((sum, f) => sum + podsIn(f), 0) / group);
   const quotaText = flavors.map((f) => `'${f.name}' ${f.gpus}${f.borrowingLimitGpus ? ` (+${f.borrowingLimitGpus} borrowed)` : ''} GPUs, ${f.cpu} CPU, ${gib(f.memoryBytes)}`).join('; ');
-  const pod = `${w.gpusPerPod} GPUs, ${w.cpuRequest} CPU, ${w.memoryRequest}`;
+  const pod = `${group > 1 ? `${group} pods of ` : ''}${w.gpusPerPod} GPUs, ${w.cpuRequest} CPU, ${w.memoryRequest}`;
   if (!unbounded) {
     p.check(capacity >= 1, {
-      field: 'queue', message: `can never admit one pod of the service: a pod requests ${pod} and ${where} has ${quotaText}`, value: queue.name,
+      field: 'queue', message: `can never admit one ${group > 1 ? 'replica (a group, admitted all or nothing)' : 'pod'} of the service: ${group > 1 ? 'a replica' : 'a pod'} requests ${pod} and ${where} has ${quotaText}`, value: queue.name,
       fix: 'raise the flavor quota, lower tensorParallelSize or the resource requests, or join a cohort with borrowing',
     });
     p.check(capacity < 1 || capacity >= w.minReplicas, {
-      field: 'queue', message: `admits at most ${capacity} pod(s) of the service (${pod} each; ${quotaText}), below its ${w.minReplicas} minimum replicas: the service never reaches its minimum`, value: queue.name,
-      fix: `raise the quota to ${w.minReplicas * w.gpusPerPod} GPUs or lower the minimum replicas`,
+      field: 'queue', message: `admits at most ${capacity} ${group > 1 ? 'replica(s)' : 'pod(s)'} of the service (${pod} each; ${quotaText}), below its ${w.minReplicas} minimum replicas: the service never reaches its minimum`, value: queue.name,
+      fix: `raise the quota to ${w.minReplicas * w.gpusPerPod * group} GPUs or lower the minimum replicas`,
     });
     if (capacity >= w.minReplicas && capacity < w.maxReplicas) {
       warnings.push(`VllmService '${w.name}': ${where} admits at most ${capacity} of its ${w.maxReplicas} replicas (${pod} each; ${quotaText}); the rest wait gated until quota frees up.`);

@@ -370,7 +370,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
   if (o.queue && shape.gpu) {
     warnings.push(...checkQueueFit(o.queue, {
       name: o.name, namespace: o.namespace ?? 'default', gpuId: shape.gpu.id, gpuResourceName: shape.gpuResourceName, dra: shape.placement?.dra !== undefined,
-      gpusPerPod, cpuRequest: resources.cpuRequest, memoryRequest: resources.memoryRequest, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxPossibleReplicas,
+      gpusPerPod, podsPerReplica, cpuRequest: resources.cpuRequest, memoryRequest: resources.memoryRequest, minReplicas: scaling.minReplicas, maxReplicas: scaling.maxPossibleReplicas,
     }, p));
   }
   if (o.createNamespace !== true && o.namespaceGpuQuota !== undefined) {

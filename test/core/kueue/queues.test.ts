@@ -68,4 +68,24 @@ describe('Kueue queues (kueue.x-k8s.io/v1beta2)', () => {
     expect(problemsOf(() => renderKueueQueues({ ...options, flavors: [options.flavors[0], options.flavors[0]] }))).toContain("'flavors[1].name' repeats an earlier flavor");
     expect(problemsOf(() => renderKueueQueues(options).localQueue('batch'))).toContain("'localQueue' names no LocalQueue of these queues (got \"batch\"; allowed: inference/inference)");
   });
+
+  describe('a multi-node service (a LeaderWorkerSet group is one Kueue workload, admitted all or nothing)', () => {
+    const big = (gpus: number, extra: Record<string, unknown> = {}) => {
+      const q = renderKueueQueues({ ...options, flavors: [{ ...options.flavors[0], quota: { gpus, cpu: '1000', memory: '8000Gi' } }] }).localQueue('inference');
+      return { name: 'llama-405b', namespace: 'inference', model: 'llama-3.1-405b', gpu: 'H100-80GB', tensorParallelSize: 8, pipelineParallelSize: 2, queue: q, ...extra };
+    };
+
+    test('the queue-name label is on the LeaderWorkerSet, and the quota counts whole groups of 2 x 8 GPUs', () => {
+      const objects = renderVllmService(big(32) as any).objects;
+      expect(objects.filter((o) => o.metadata.labels?.[KUEUE_QUEUE_LABEL]).map((o) => o.kind)).toEqual(['LeaderWorkerSet']);
+    });
+
+    test('fails if the quota holds fewer whole groups than the minimum replicas (24 GPUs: one group of 16, not two)', () => {
+      expect(problemsOf(() => renderVllmService(big(24) as any))).toContain("'queue' admits at most 1 replica(s) of the service (2 pods of 8 GPUs, 18 CPU, 208Gi each; 'h100' 24 GPUs, 1000 CPU, 8000Gi), below its 2 minimum replicas");
+    });
+
+    test('fails if one group does not fit the quota at all (8 GPUs for a 16-GPU group)', () => {
+      expect(problemsOf(() => renderVllmService(big(8, { autoscaling: false, replicas: 1 }) as any))).toContain('can never admit one replica (a group, admitted all or nothing) of the service: a replica requests 2 pods of 8 GPUs');
+    });
+  });
 });
