@@ -191,3 +191,27 @@ export function renderGpuDashboard(options: GpuDashboardOptions = {}): Dashboard
   });
   return dashboardConfigMap(subject, { name: `${name}-grafana-dashboard`, namespace: o.namespace ?? o.operatorNamespace ?? 'gpu-operator', instance: name, dashboard, folder: o.folder, sidecarLabel: o.sidecarLabel });
 }
+
+/**
+ * What the GpuDashboard constructs (cdk8s and Pulumi) take: the options, with the pools given as the pool constructs
+ * themselves or through the GPU Operator stack that collects them.
+ */
+export interface GpuDashboardSources extends Omit<GpuDashboardOptions, 'pools'> {
+  /**
+   * The GPU Operator stack whose dcgm-exporter the dashboard reads: its pools and its namespace.
+   * @default - none: give `pools`
+   */
+  readonly stack?: { readonly render: { readonly namespace: string; readonly pools: readonly DashboardPoolSpec[] } };
+  /** The pools (GpuNodePool, MigNodePool) the dashboard offers, without a stack. @default - the stack's pools */
+  readonly pools?: readonly { readonly resolved: DashboardPoolSpec }[];
+}
+
+/** renderGpuDashboard from the constructs' inputs: the pools of the stack unless given, its namespace as the operator's. */
+export function renderGpuDashboardFrom(sources: GpuDashboardSources = {}): DashboardRender {
+  const { stack, pools, ...rest } = sources;
+  return renderGpuDashboard({
+    ...rest,
+    pools: pools ? pools.map((p) => p?.resolved ?? (p as unknown as DashboardPoolSpec)) : stack?.render.pools,
+    operatorNamespace: rest.operatorNamespace ?? stack?.render.namespace,
+  });
+}
