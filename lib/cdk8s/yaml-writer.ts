@@ -166,7 +166,12 @@ function node(v: unknown, indent: string): string {
 export function writeDocument(doc: unknown): string | undefined {
   if (doc === null || typeof doc !== 'object') return undefined;
   try {
-    return `${node(doc, '')}\n`;
+    const text = `${node(doc, '')}\n`;
+    // The writer builds each document by concatenation, which V8 keeps as a rope of many small pieces; reading a
+    // character flattens it into one sequential string now, so a large app does not hold every document's rope
+    // until cdk8s joins them (measured: peak memory of 10,000 services, see the README's Benchmarks).
+    text.charCodeAt(0);
+    return text;
   } catch (e) {
     if (e instanceof Fallback) return undefined;
     throw e;
