@@ -1,20 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderEtcdDashboard } from '../core/dashboards/etcd';
-import { ResolvedEtcdCluster } from '../core/etcd/options';
+import { EtcdDashboardSources, renderEtcdDashboardFrom } from '../core/dashboards/etcd';
 import { addRenderedObjects } from './rendered';
 
 /** Props of EtcdDashboard: the etcd cluster it shows and where its ConfigMap goes. */
-export interface EtcdDashboardProps {
-  /** The cluster (an ExternalEtcdCluster) the dashboard shows. */
-  readonly cluster: { readonly resolved: ResolvedEtcdCluster; readonly namespace?: string };
-  /** @default - the cluster's namespace; required for members on hosts (the Grafana sidecar must search it) */
-  readonly namespace?: string;
-  /** @default - none: the sidecar's default folder */
-  readonly folder?: string;
-  /** @default { grafana_dashboard: '1' } - kube-prometheus-stack's default */
-  readonly sidecarLabel?: Record<string, string>;
-}
+export type EtcdDashboardProps = EtcdDashboardSources;
 
 /** A Grafana dashboard for an ExternalEtcdCluster, as a ConfigMap for kube-prometheus-stack's sidecar. */
 export class EtcdDashboard extends Construct {
@@ -24,11 +14,8 @@ export class EtcdDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: EtcdDashboardProps) {
     super(scope, id);
-    const { cluster, ...rest } = props;
-    const resolved = cluster?.resolved;
-    const spec = resolved ? { name: resolved.name, mode: resolved.mode, version: resolved.version?.version } : (resolved as never);
-    const render = renderEtcdDashboard({ ...rest, cluster: spec, clusterNamespace: cluster?.namespace });
+    const render = renderEtcdDashboardFrom(props);
     this.dashboard = render.dashboard;
-    this.apiObjects = addRenderedObjects(this, resolved.name, render.objects);
+    this.apiObjects = addRenderedObjects(this, props.cluster.resolved.name, render.objects);
   }
 }

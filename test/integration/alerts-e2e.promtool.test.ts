@@ -46,6 +46,22 @@ function expectEveryAlertCovered(groups: Obj[], cases: readonly AlertCase[]): vo
   expect([...new Set(cases.map((c) => c.alert))].sort()).toEqual(shipped);
 }
 
+/**
+ * The two tests every shipped alert group gets: every alert has a case, its annotations are rendered text and the
+ * file passes `promtool check rules`; each case fires on its input and stays silent on the other (promtool test rules).
+ */
+function testAlertCases(groups: Obj[], cases: readonly AlertCase[]): void {
+  test('every alert has a case; annotations are rendered text; promtool check rules passes', () => {
+    expectEveryAlertCovered(groups, cases);
+    expectCleanAnnotations(groups);
+    expect(promtoolCheckRules(groups)).toMatch(/SUCCESS/);
+  });
+
+  test('each alert fires on its input with the rendered labels and annotations, and stays silent on the other', () => {
+    expect(promtoolTestRules(groups, tests(cases))).toMatch(/SUCCESS/);
+  });
+}
+
 /** Rendered annotations carry no unrendered JavaScript template text and no undefined values. */
 function expectCleanAnnotations(groups: Obj[]): void {
   for (const rule of groups.flatMap((g) => g.rules)) {
@@ -129,15 +145,7 @@ describeWithBinary('promtool', 'prometheus', 'every shipped alert under promtool
       },
     ];
 
-    test('every alert has a case; annotations are rendered text; promtool check rules passes', () => {
-      expectEveryAlertCovered(groups, cases);
-      expectCleanAnnotations(groups);
-      expect(promtoolCheckRules(groups)).toMatch(/SUCCESS/);
-    });
-
-    test('each alert fires on its input with the rendered labels and annotations, and stays silent on the other', () => {
-      expect(promtoolTestRules(groups, tests(cases))).toMatch(/SUCCESS/);
-    });
+    testAlertCases(groups, cases);
   });
 
   describe('GPU health', () => {
@@ -213,15 +221,7 @@ describeWithBinary('promtool', 'prometheus', 'every shipped alert under promtool
       },
     ];
 
-    test('every alert has a case; annotations are rendered text; promtool check rules passes', () => {
-      expectEveryAlertCovered(groups, cases);
-      expectCleanAnnotations(groups);
-      expect(promtoolCheckRules(groups)).toMatch(/SUCCESS/);
-    });
-
-    test('each alert fires on its input with the rendered labels and annotations, and stays silent on the other', () => {
-      expect(promtoolTestRules(groups, tests(cases))).toMatch(/SUCCESS/);
-    });
+    testAlertCases(groups, cases);
   });
 
   describe('etcd (Kubernetes mode, as the example ships it)', () => {
@@ -319,15 +319,7 @@ describeWithBinary('promtool', 'prometheus', 'every shipped alert under promtool
       },
     ];
 
-    test('every alert has a case; annotations are rendered text; promtool check rules passes', () => {
-      expectEveryAlertCovered(groups, cases);
-      expectCleanAnnotations(groups);
-      expect(promtoolCheckRules(groups)).toMatch(/SUCCESS/);
-    });
-
-    test('each alert fires on its input with the rendered labels and annotations, and stays silent on the other', () => {
-      expect(promtoolTestRules(groups, tests(cases))).toMatch(/SUCCESS/);
-    });
+    testAlertCases(groups, cases);
 
     test('a backup CronJob that never succeeded fires too (absent series)', () => {
       const never: AlertCase = {

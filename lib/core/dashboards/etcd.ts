@@ -153,3 +153,17 @@ export function renderEtcdDashboard(options: EtcdDashboardOptions): DashboardRen
   const dashboard = grafanaDashboard({ title: `etcd ${cluster.name}`, uid: `gpuplane-etcd-${cluster.name}`, tags: ['gpuplane', 'etcd'], panels: etcdDashboardPanels(cluster) });
   return dashboardConfigMap(subject, { name: `${cluster.name}-grafana-dashboard`, namespace, instance: cluster.name, dashboard, folder: options.folder, sidecarLabel: options.sidecarLabel });
 }
+
+/** What the EtcdDashboard constructs (cdk8s and Pulumi) take: the options, with the cluster as the construct itself. */
+export interface EtcdDashboardSources extends Omit<EtcdDashboardOptions, 'cluster' | 'clusterNamespace'> {
+  /** The cluster (an ExternalEtcdCluster) the dashboard shows. */
+  readonly cluster: { readonly resolved: { readonly name: string; readonly mode: DashboardEtcdSpec['mode']; readonly version?: { readonly version: string } }; readonly namespace?: string };
+}
+
+/** renderEtcdDashboard from the constructs' inputs: the resolved cluster's name, mode and version, and its namespace. */
+export function renderEtcdDashboardFrom(sources: EtcdDashboardSources): DashboardRender {
+  const { cluster, ...rest } = sources;
+  const resolved = cluster?.resolved;
+  const spec = resolved ? { name: resolved.name, mode: resolved.mode, version: resolved.version?.version } : (resolved as never);
+  return renderEtcdDashboard({ ...rest, cluster: spec as DashboardEtcdSpec, clusterNamespace: cluster?.namespace });
+}

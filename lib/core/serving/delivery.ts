@@ -85,8 +85,16 @@ export function chooseWorkloadKind(cacheMode: ServingSpec['modelCache']['mode'],
 
 /** What the autoscalers scale and the alerts count pods of. */
 export function workloadRef(r: ServingSpec): { apiVersion: string; kind: WorkloadKind; name: string } {
-  if (r.delivery.workloadKind === 'LeaderWorkerSet') return { ...(r.workloadRef as { apiVersion: string; name: string }), kind: 'LeaderWorkerSet' };
+  if (r.delivery.workloadKind === 'LeaderWorkerSet') return { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: groupSetName(r.name) };
   return { apiVersion: 'apps/v1', kind: r.delivery.workloadKind, name: r.name };
+}
+
+/**
+ * The LeaderWorkerSet of a service whose replicas span nodes. Not the service's own name: the LWS controller creates
+ * a headless Service named after the set, which would collide with the service's Service.
+ */
+export function groupSetName(name: string): string {
+  return `${name}-lws`;
 }
 
 /** The per-pod model cache claim template (a StatefulSet's or a LeaderWorkerSet group's `volumeClaimTemplates`). */

@@ -19,8 +19,6 @@ export interface ServingSpec {
   readonly gpusPerPod: number;
   /** Pods per replica: 1, or the nodes of a multi-node group (budgets and caches count pods). @default 1 */
   readonly podsPerReplica?: number;
-  /** The workload the autoscalers scale. @default - the Deployment named after the service */
-  readonly workloadRef?: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   /** Labels, beyond the selector labels, of the pods the Service sends traffic to (a group's leaders). @default - none: every pod serves */
   readonly servingPodLabels?: Readonly<Record<string, string>>;
   /** Extra labels of the namespace gpuplane creates (a PodSecurity level the pods need). @default - none */

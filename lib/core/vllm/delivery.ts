@@ -1,6 +1,6 @@
 import { ProblemCollector } from '../errors';
 import { isPinnedImage, parseQuantity } from '../kube';
-import { groupLoadSeconds, ResolvedMultiNode } from './multinode';
+import { GROUP_FORM_SECONDS, ResolvedMultiNode } from './multinode';
 import { chooseWorkloadKind, DeliveryPath, ModelDelivery, ModelImageVolume, ModelLoader, StartupPath, StartupStep } from '../serving/delivery';
 import type { ServingSpec } from '../serving/spec';
 import type { VllmServiceOptions } from './options';
@@ -88,11 +88,21 @@ export function startupPath(path: DeliveryPath, perReplicaClaim: boolean, weight
   return { steps, seconds, beforeStart: before, coldStartSeconds: seconds + beforeSeconds, description };
 }
 
+/** Seconds to download (when downloading) and load the weights and compile on one pod: the single-pod startup path. */
+export function estimateLoadSeconds(weightsGiB: number, opts: { download: boolean; downloadMiBps: number; enforceEager: boolean }): number {
+  return startupPath(opts.download ? 'podDownload' : 'prefilledClaim', false, weightsGiB, opts.downloadMiBps, opts.enforceEager).seconds;
+}
+
 /**
- * The startup path of a multi-node group: the leader's startupProbe covers its slowest rank, the ranks' parallel
- * downloads, their stage's share of the load and the group forming (multinode.ts groupLoadSeconds).
+ * The startup path of a multi-node group, which the leader's startupProbe covers: every rank downloads the whole
+ * checkpoint (vLLM fetches every `*.safetensors` file on each node) in parallel, reads only its pipeline stage's share
+ * into its GPUs, then the group forms (GROUP_FORM_SECONDS), compiles and captures graphs.
  */
-function groupStartupPath(single: StartupPath, group: ResolvedMultiNode, seconds: number): StartupPath {
+function groupStartupPath(single: StartupPath, group: ResolvedMultiNode, weightsGiB: number, download: boolean, downloadMiBps: number, enforceEager: boolean): StartupPath {
+  const seconds = Math.ceil(
+    PROCESS_START_SECONDS + (download ? (weightsGiB * 1024) / downloadMiBps : 0) + (weightsGiB / group.nodes) * READ_SECONDS_PER_GIB +
+      (enforceEager ? 0 : COMPILE_SECONDS) + GROUP_FORM_SECONDS[group.launch],
+  );
   const what = `a group of ${group.nodes} pods (${group.launch === 'ray' ? 'Ray head and workers' : "vLLM's own multi-node launch"}): ${single.steps.map((x) => x.what).join(', ')} on every rank in parallel, each loading its stage, then the group forms`;
   const beforeSeconds = single.coldStartSeconds - single.seconds;
   return {
@@ -207,7 +217,7 @@ export function resolveDelivery(o: VllmServiceOptions, x: DeliveryInputs, p: Pro
 
   const downloadMiBps = o.downloadMiBps ?? 100;
   const single = startupPath(path, mode === 'perReplica', x.weightsGiB, downloadMiBps, x.enforceEager);
-  const startup = x.group ? groupStartupPath(single, x.group, groupLoadSeconds(x.weightsGiB, x.group, { download: path === 'podDownload', downloadMiBps, enforceEager: x.enforceEager })) : single;
+  const startup = x.group ? groupStartupPath(single, x.group, x.weightsGiB, path === 'podDownload', downloadMiBps, x.enforceEager) : single;
 
   let loader: ModelLoader | undefined;
   if (loaderUsed) {

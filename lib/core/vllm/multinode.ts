@@ -3,7 +3,7 @@ import type { GpuSpec } from '../catalog/gpus';
 import type { ModelSpec } from '../catalog/models';
 import type { GpuPlacement } from '../gpu/placement';
 import { KubeObject } from '../kube';
-import { cacheClaimTemplates } from '../serving/delivery';
+import { cacheClaimTemplates, groupSetName } from '../serving/delivery';
 import { metadata } from '../serving/labels';
 import { estimateVllmMemory, VllmMemoryInput } from './estimator';
 import type { Interconnect, MultiNodeOptions } from './multinode-options';
@@ -158,25 +158,15 @@ export function resolveMultiNode(i: LayoutInput, p: ProblemCollector, warnings: 
     warnings.push(`VllmService '${i.name}' runs vLLM ${i.versionString} across nodes through Ray (vLLM's own multi-node launch needs ${MULTI_NODE_MILESTONES.nativeLaunch}); the leader waits at most 300 s for the workers to join before it fails and LWS recreates the group.`);
   }
   return {
-    nodes: Math.max(1, Math.ceil(ranks / gpn)), setName: `${i.name}-lws`, launch: native ? 'native' : 'ray', interconnect,
+    nodes: Math.max(1, Math.ceil(ranks / gpn)), setName: groupSetName(i.name), launch: native ? 'native' : 'ray', interconnect,
     socketInterface: m.socketInterface, ibHca: m.ibHca, ibGidIndex: m.ibGidIndex,
     rdma: m.rdma ? { resourceName: m.rdma.resourceName, count: m.rdma.count ?? 1 } : undefined,
     masterPort: m.masterPort ?? 29501,
   };
 }
 
-/**
- * Download, load and start-up of the whole group, in seconds. Every rank downloads the whole checkpoint (vLLM fetches
- * every `*.safetensors` file on each node) in parallel, then reads only its pipeline stage's share into its GPUs; the
- * group then forms (Ray cluster or torch rendezvous), compiles and captures graphs.
- */
-export function groupLoadSeconds(weightsGiB: number, m: ResolvedMultiNode, opts: { download: boolean; downloadMiBps: number; enforceEager: boolean }): number {
-  const download = opts.download ? (weightsGiB * 1024) / opts.downloadMiBps : 0;
-  const load = (weightsGiB / m.nodes) * 2; // about 0.5 GiB/s per pod from a network volume, each pod its share
-  const compile = opts.enforceEager ? 0 : 90;
-  const form = m.launch === 'ray' ? 120 : 60; // Ray head + workers joining + placement group, or the TCP rendezvous
-  return Math.ceil(60 + download + load + compile + form);
-}
+/** Seconds for a group to form: Ray head + workers joining + placement group, or the TCP rendezvous. */
+export const GROUP_FORM_SECONDS: Readonly<Record<ResolvedMultiNode['launch'], number>> = { ray: 120, native: 60 };
 
 /**
  * The multi-node fix for a model that does not fit: the fewest nodes (TP = gpusPerNode, PP = nodes) on which the

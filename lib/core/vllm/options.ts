@@ -347,5 +347,6 @@ export interface ResolvedVllmService extends ServingSpec {
 }
 
 
-export { estimateLoadSeconds, hostMemoryGiB, imagePinProblem, MANAGED_FLAGS, MANAGED_ENV, resolveVllmService } from './resolve';
+export { hostMemoryGiB, imagePinProblem, MANAGED_FLAGS, MANAGED_ENV, resolveVllmService } from './resolve';
+export { estimateLoadSeconds } from './delivery';
 export { VLLM_SERVICE_OPTIONS } from './options-schema';

@@ -78,14 +78,6 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 /** Label keys gpuplane sets on every object; user labels must not replace them (selectors depend on them). */
 const MANAGED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version'];
 
-/** Seconds to download (when downloading) and load the weights and compile; the startup budget is derived from it. */
-export function estimateLoadSeconds(weightsGiB: number, opts: { download: boolean; downloadMiBps: number; enforceEager: boolean }): number {
-  const download = opts.download ? (weightsGiB * 1024) / opts.downloadMiBps : 0;
-  const load = weightsGiB * 2; // reading safetensors into GPU memory at about 0.5 GiB/s per pod from a network volume
-  const compile = opts.enforceEager ? 0 : 90; // torch.compile and CUDA graph capture
-  return Math.ceil(60 + download + load + compile); // 60 s process start, imports, profiling
-}
-
 type Part<K extends keyof ResolvedVllmService> = Pick<ResolvedVllmService, K>;
 
 function resolveModelInput(model: string | CustomModel, p: ProblemCollector): ModelSpec | undefined {
@@ -433,7 +425,7 @@ export function resolveVllmService(o: VllmServiceOptions): ResolvedVllmService {
     gpusPerNode: shape.gpusPerNode, placement: shape.placement, gpuResourceName: shape.gpuResourceName, nodeSelector: shape.nodeSelector,
     tolerations: shape.tolerations, sharedGpu: shape.sharedGpu, tensorParallelSize: tp, pipelineParallelSize: pp, multiNode, gpuMemoryUtilization: util,
     ...engine,
-    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod, podsPerReplica, workloadRef: multiNode ? { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: multiNode.setName } : undefined, servingPodLabels: multiNode ? leaderSelector() : undefined, namespaceLabels: multiNodeNamespaceLabels(multiNode), ...startup, modelCache, ...scaling, autoscaling,
+    vllmVersion: versionString, version, image, hfTokenSecret, engine: VLLM_ENGINE, appVersion: versionString.replace(/^v/, ''), gpusPerPod, podsPerReplica, servingPodLabels: multiNode ? leaderSelector() : undefined, namespaceLabels: multiNodeNamespaceLabels(multiNode), ...startup, modelCache, ...scaling, autoscaling,
     maxRequestsPerPod: engine.maxNumSeqs, lora, adapterNames: lora?.adapters.map((a) => a.name) ?? [],
     spareGpus: o.spareGpus ?? 0, ...resources, terminationGracePeriodSeconds, revisionHistoryLimit: o.revisionHistoryLimit ?? 3,
     ...surroundings, labels: o.labels ?? {}, memory, warnings, queue: o.queue,
