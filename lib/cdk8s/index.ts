@@ -7,6 +7,7 @@ export * from './warnings';
 export * from './gpu-fleet';
 export * from './validation-plugin';
 export * from './yaml-writer';
+export * from './synth';
 export * from './inference-gateway';
 export * from './vllm-dashboard';
 export * from './kueue-queues';

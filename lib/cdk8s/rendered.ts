@@ -19,13 +19,11 @@ export class RenderedApiObject extends ApiObject {
    * manifest through `addJsonPatch` or `metadata`, which are validated again at synth.
    */
   public readonly rendered: KubeObject;
-  private readonly renderedMetadata: string;
   private patched = false;
 
   constructor(scope: Construct, id: string, rendered: KubeObject) {
     super(scope, id, deepFreeze(rendered) as unknown as ConstructorParameters<typeof ApiObject>[2]);
     this.rendered = rendered;
-    this.renderedMetadata = JSON.stringify(rendered.metadata);
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -35,16 +33,46 @@ export class RenderedApiObject extends ApiObject {
 
   /** True when the manifest cdk8s will write differs from the rendered object. */
   public get modified(): boolean {
-    return this.patched || !onlyBuiltInResolvers(this) || JSON.stringify(this.metadata.toJson()) !== this.renderedMetadata;
+    // The metadata cdk8s would write (chart labels and namespace, addLabel, tokens resolved) against the rendered one,
+    // keys in order: any difference takes cdk8s's path.
+    return this.patched || !onlyBuiltInResolvers(this) || !sameJson(this.metadata.toJson(), this.rendered.metadata);
   }
 
   public toJson(): any {
-    if (this.modified || process.env.CDK8S_DISABLE_SORT) return super.toJson();
-    // A copy, as cdk8s returns: a caller may change what it gets without changing this object.
-    const { apiVersion, kind, metadata, ...rest } = copyJson(this.rendered);
-    // Marked: cdk8s's resolve pass would have returned these same values, so the direct writer may write them.
-    return markFastYaml({ apiVersion, kind, metadata, ...rest });
+    const manifest = unmodifiedManifest(this);
+    if (manifest === undefined) return super.toJson();
+    // A copy, as cdk8s returns: a caller may change what it gets without changing this object. Marked: cdk8s's
+    // resolve pass would have returned these same values, so the direct writer may write them.
+    return markFastYaml(copyJson(manifest));
   }
+}
+
+/**
+ * The manifest cdk8s would write for `obj` when it is a RenderedApiObject nothing changed (see `modified`): the
+ * rendered object itself (frozen, shared, not a copy) with `apiVersion`, `kind` and `metadata` first, as cdk8s orders
+ * a manifest's top-level keys. Undefined for any other object, a modified one, a subclass with its own `toJson()`, or
+ * under `CDK8S_DISABLE_SORT` (cdk8s then keeps the props' key order, which the sorted rendered object does not).
+ */
+export function unmodifiedManifest(obj: ApiObject): KubeObject | undefined {
+  if (!(obj instanceof RenderedApiObject)) return undefined;
+  const r = obj as RenderedApiObject;
+  if (r.toJson !== RenderedApiObject.prototype.toJson || process.env.CDK8S_DISABLE_SORT || r.modified) return undefined;
+  const { apiVersion, kind, metadata, ...rest } = r.rendered;
+  return { apiVersion, kind, metadata, ...rest };
+}
+
+/** Deep equality of two JSON values, object keys in the same order (what JSON.stringify of both would compare). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
+  }
+  return true;
 }
 
 function onlyBuiltInResolvers(obj: ApiObject): boolean {

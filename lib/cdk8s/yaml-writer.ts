@@ -1,6 +1,5 @@
-import { App, AppProps, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 import { dirname } from 'path';
-import { writeSideFiles, writesOwnSideFiles } from './side-files';
 
 /**
  * A direct YAML writer for the manifests gpuplane rendered, byte-identical to cdk8s's `Yaml.stringify` (the `yaml`
@@ -203,36 +202,5 @@ export function withFastYaml<T>(fn: () => T): T {
     return fn();
   } finally {
     Yaml.stringify = original;
-  }
-}
-
-/**
- * Synthesizes any cdk8s App with the fast writer for gpuplane's unmodified objects; identical bytes. Side files are
- * written as `app.synth()` writes them.
- */
-export function synthApp(app: App): void {
-  withFastYaml(() => app.synth());
-}
-
-/**
- * A cdk8s App whose `synth()` and `synthYaml()` write gpuplane's unmodified objects with the direct writer and every
- * other object (patched, plain ApiObjects, cdk8s-plus, Helm) with cdk8s's; the files are byte-identical to `App`'s.
- * `synth()` then writes the side files (`writeSideFiles`), only when the manifests were written.
- */
-export class GpuplaneApp extends App {
-  constructor(props?: AppProps) {
-    super(props);
-    writesOwnSideFiles(this);
-  }
-
-  /** Writes the manifests, then the side files, into the output directory. */
-  public synth(): void {
-    withFastYaml(() => super.synth());
-    writeSideFiles(this);
-  }
-
-  /** All manifests as one YAML string (no side files). */
-  public synthYaml(): string {
-    return withFastYaml(() => super.synthYaml());
   }
 }

@@ -1,26 +1,8 @@
-import { ApiObject, App, Chart, JsonPatch, Yaml } from 'cdk8s';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'fs';
-import { tmpdir } from 'os';
-import { join, relative } from 'path';
-import { parse, parseAllDocuments } from 'yaml';
+import { Yaml } from 'cdk8s';
+import { parse } from 'yaml';
 import { buildApp } from '../../examples/main';
-import { ExternalEtcdCluster, GpuplaneApp, markFastYaml, RenderedApiObject, stringifyManifests, synthApp, VllmService, withFastYaml, writeDocument } from '../../lib/cdk8s';
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'gpuplane-yaml-'));
-
-/** Every file under a folder, by relative path, with its bytes. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'latin1');
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { tmp } from '../helpers/tree';
+import { ExternalEtcdCluster, markFastYaml, stringifyManifests, withFastYaml, writeDocument } from '../../lib/cdk8s';
 
 /** The writer's bytes equal cdk8s's, and both YAML 1.2 and 1.1 readers give the object back. */
 /**
@@ -224,63 +206,5 @@ describe('writeDocument (direct YAML writer)', () => {
       }),
     ).toThrow('boom');
     expect(Yaml.stringify).toBe(original);
-  });
-});
-
-describe('GpuplaneApp synth', () => {
-  test("the example app's dist/ (manifests and side files) is byte-identical with and without the direct writer", () => {
-    const fast = tmp();
-    const plain = tmp();
-    const a = buildApp(fast);
-    expect(a).toBeInstanceOf(GpuplaneApp);
-    a.synth();
-    const b = buildApp(plain, App);
-    b.synth();
-    const ft = tree(fast);
-    const pt = tree(plain);
-    expect(Object.keys(ft).length).toBeGreaterThan(20);
-    expect(Object.keys(ft)).toEqual(Object.keys(pt));
-    for (const f of Object.keys(ft)) expect([f, ft[f]]).toEqual([f, pt[f]]);
-  });
-
-  /** A chart mixing a JSON-patched gpuplane object, a plain ApiObject and unmodified gpuplane objects. */
-  function mixedApp(AppClass: typeof App, outdir: string): App {
-    const app = new AppClass({ outdir });
-    const chart = new Chart(app, 'mixed', { disableResourceNameHashes: true });
-    const svc = new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
-    svc.workload.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'inference-high'));
-    new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { on: 'yes', n: '007', s: 'a\nb\n' } });
-    const other = new Chart(app, 'labelled', { disableResourceNameHashes: true, labels: { team: 'ml' } });
-    new VllmService(other, 'Qwen', { name: 'qwen', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
-    new Chart(app, 'empty');
-    return app;
-  }
-
-  test('a JSON patch on one object, a plain ApiObject beside gpuplane objects, a labelled chart: the same bytes', () => {
-    const fast = tmp();
-    const plain = tmp();
-    const app = mixedApp(GpuplaneApp, fast);
-    expect(app.node.findAll().filter((c): c is RenderedApiObject => c instanceof RenderedApiObject).filter((o) => o.modified).length).toBeGreaterThan(1);
-    app.synth();
-    mixedApp(App, plain).synth();
-    expect(tree(fast)).toEqual(tree(plain));
-    const docs = parseAllDocuments(readFileSync(join(fast, 'mixed.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
-    expect(docs.find((d) => d.kind === 'StatefulSet').spec.template.spec.priorityClassName).toBe('inference-high');
-    expect(docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'plain').data).toEqual({ on: 'yes', n: '007', s: 'a\nb\n' });
-  });
-
-  test('synthYaml(), synthApp() on a plain App and CDK8S_DISABLE_SORT give the same bytes as cdk8s', () => {
-    expect(mixedApp(GpuplaneApp, tmp()).synthYaml()).toBe(mixedApp(App, tmp()).synthYaml());
-    const fast = tmp();
-    const plain = tmp();
-    synthApp(buildApp(fast, App));
-    buildApp(plain, App).synth();
-    expect(tree(fast)).toEqual(tree(plain));
-    process.env.CDK8S_DISABLE_SORT = 'true';
-    try {
-      expect(mixedApp(GpuplaneApp, tmp()).synthYaml()).toBe(mixedApp(App, tmp()).synthYaml());
-    } finally {
-      delete process.env.CDK8S_DISABLE_SORT;
-    }
   });
 });

@@ -1,0 +1,239 @@
+import { ApiObject, App, AppProps, Chart, Include, JsonPatch, Lazy, YamlOutputType } from 'cdk8s';
+import { Construct } from 'constructs';
+import { readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { parseAllDocuments } from 'yaml';
+import { buildApp } from '../../examples/main';
+import { GpuplaneApp, RenderedApiObject, synthApp, synthManifestsYaml, unmodifiedManifest, VllmService } from '../../lib/cdk8s';
+import { tmp, tree } from '../helpers/tree';
+
+describe('GpuplaneApp synth', () => {
+  test("the example app's dist/ (manifests and side files) is byte-identical with and without the direct writer", () => {
+    const fast = tmp();
+    const plain = tmp();
+    const a = buildApp(fast);
+    expect(a).toBeInstanceOf(GpuplaneApp);
+    a.synth();
+    const b = buildApp(plain, App);
+    b.synth();
+    const ft = tree(fast);
+    const pt = tree(plain);
+    expect(Object.keys(ft).length).toBeGreaterThan(20);
+    expect(Object.keys(ft)).toEqual(Object.keys(pt));
+    for (const f of Object.keys(ft)) expect([f, ft[f]]).toEqual([f, pt[f]]);
+  });
+
+  /** A chart mixing a JSON-patched gpuplane object, a plain ApiObject and unmodified gpuplane objects. */
+  function mixedApp(AppClass: typeof App, outdir: string): App {
+    const app = new AppClass({ outdir });
+    const chart = new Chart(app, 'mixed', { disableResourceNameHashes: true });
+    const svc = new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    svc.workload.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'inference-high'));
+    new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { on: 'yes', n: '007', s: 'a\nb\n' } });
+    const other = new Chart(app, 'labelled', { disableResourceNameHashes: true, labels: { team: 'ml' } });
+    new VllmService(other, 'Qwen', { name: 'qwen', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    new Chart(app, 'empty');
+    return app;
+  }
+
+  test('a JSON patch on one object, a plain ApiObject beside gpuplane objects, a labelled chart: the same bytes', () => {
+    const fast = tmp();
+    const plain = tmp();
+    const app = mixedApp(GpuplaneApp, fast);
+    expect(app.node.findAll().filter((c): c is RenderedApiObject => c instanceof RenderedApiObject).filter((o) => o.modified).length).toBeGreaterThan(1);
+    app.synth();
+    mixedApp(App, plain).synth();
+    expect(tree(fast)).toEqual(tree(plain));
+    const docs = parseAllDocuments(readFileSync(join(fast, 'mixed.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+    expect(docs.find((d) => d.kind === 'StatefulSet').spec.template.spec.priorityClassName).toBe('inference-high');
+    expect(docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'plain').data).toEqual({ on: 'yes', n: '007', s: 'a\nb\n' });
+  });
+
+  test('synthYaml(), synthApp() on a plain App and CDK8S_DISABLE_SORT give the same bytes as cdk8s', () => {
+    expect(mixedApp(GpuplaneApp, tmp()).synthYaml()).toBe(mixedApp(App, tmp()).synthYaml());
+    const fast = tmp();
+    const plain = tmp();
+    synthApp(buildApp(fast, App));
+    buildApp(plain, App).synth();
+    expect(tree(fast)).toEqual(tree(plain));
+    process.env.CDK8S_DISABLE_SORT = 'true';
+    try {
+      expect(mixedApp(GpuplaneApp, tmp()).synthYaml()).toBe(mixedApp(App, tmp()).synthYaml());
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+  });
+});
+
+describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
+  const included = (() => {
+    const dir = tmp('gpuplane-include-');
+    const file = join(dir, 'extra.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: included\ndata:\n  on: "yes"\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: included\n');
+    return file;
+  })();
+
+  /** A chart class that decides its own documents. */
+  class OwnJsonChart extends Chart {
+    public toJson(): any[] {
+      return [...super.toJson(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'added-by-tojson' } }];
+    }
+  }
+
+  /**
+   * Charts that depend on each other (numbered files), a nested chart, object dependencies inside a chart (which
+   * reorder its documents), an Include, a chart namespace and labels (which change gpuplane's objects), a plain
+   * ApiObject with a Lazy value, a chart with its own toJson(), an empty chart.
+   */
+  function shapesApp(AppClass: typeof App, props: AppProps): App {
+    const app = new AppClass(props);
+    const base = new Chart(app, 'base', { disableResourceNameHashes: true });
+    const llama = new VllmService(base, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    const cm = new ApiObject(base, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { n: Lazy.any({ produce: () => '007' }) } });
+    // The ConfigMap first: an object dependency inside one chart reorders that chart's documents.
+    llama.workload.addDependency(cm);
+    new Include(base, 'extra', { url: included });
+    const apps = new Chart(app, 'apps', { disableResourceNameHashes: true, namespace: 'apps', labels: { team: 'ml' } });
+    const qwen = new VllmService(apps, 'Qwen', { name: 'qwen', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    qwen.node.addDependency(llama);
+    const nested = new Chart(apps, 'nested', { disableResourceNameHashes: true });
+    new VllmService(nested, 'Mistral', { name: 'mistral', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    const own = new OwnJsonChart(app, 'own', { disableResourceNameHashes: true });
+    new VllmService(own, 'Phi', { name: 'phi', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    new Chart(app, 'empty');
+    return app;
+  }
+
+  const outputTypes = Object.entries(YamlOutputType).filter(([, v]) => typeof v === 'number') as [string, YamlOutputType][];
+
+  test.each(outputTypes)('%s: the same files, byte for byte', (_, yamlOutputType) => {
+    const fast = tmp();
+    const plain = tmp();
+    shapesApp(GpuplaneApp, { outdir: fast, yamlOutputType }).synth();
+    shapesApp(App, { outdir: plain, yamlOutputType }).synth();
+    const ft = tree(fast);
+    expect(Object.keys(ft).length).toBeGreaterThan(yamlOutputType === YamlOutputType.FILE_PER_APP ? 0 : 3);
+    expect(ft).toEqual(tree(plain));
+  });
+
+  test('charts that depend on each other are numbered in dependency order (a nested chart before its parent), as cdk8s numbers them', () => {
+    const out = tmp();
+    shapesApp(GpuplaneApp, { outdir: out }).synth();
+    expect(Object.keys(tree(out))).toEqual(['0000-apps-nested-c885be8e.k8s.yaml', '0001-base.k8s.yaml', '0002-apps.k8s.yaml', '0003-own.k8s.yaml', '0004-empty.k8s.yaml']);
+    const base = parseAllDocuments(readFileSync(join(out, '0001-base.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+    expect(base.findIndex((d) => d.metadata.name === 'settings')).toBeLessThan(base.findIndex((d) => d.kind === 'StatefulSet'));
+    expect(base.find((d) => d.metadata.name === 'settings').data.n).toBe('007');
+    expect(readFileSync(join(out, '0003-own.k8s.yaml'), 'utf8')).toContain('name: added-by-tojson');
+  });
+
+  test('recordConstructMetadata and custom resolvers: the same files (cdk8s synth, or cdk8s writing the changed objects)', () => {
+    for (const props of [{ recordConstructMetadata: true }, { resolvers: [{ resolve: () => undefined }] }]) {
+      const fast = tmp();
+      const plain = tmp();
+      shapesApp(GpuplaneApp, { outdir: fast, ...props }).synth();
+      shapesApp(App, { outdir: plain, ...props }).synth();
+      expect(tree(fast)).toEqual(tree(plain));
+    }
+    const out = tmp();
+    shapesApp(GpuplaneApp, { outdir: out, recordConstructMetadata: true }).synth();
+    expect(Object.keys(tree(out))).toContain('construct-metadata.json');
+  });
+
+  test('GPUPLANE_YAML_WRITER=cdk8s: every manifest written by cdk8s, the same files', () => {
+    const fast = tmp();
+    const plain = tmp();
+    process.env.GPUPLANE_YAML_WRITER = 'cdk8s';
+    try {
+      shapesApp(GpuplaneApp, { outdir: fast }).synth();
+    } finally {
+      delete process.env.GPUPLANE_YAML_WRITER;
+    }
+    shapesApp(App, { outdir: plain }).synth();
+    expect(tree(fast)).toEqual(tree(plain));
+  });
+
+  test('synthYaml() and synthManifestsYaml(): the string cdk8s returns', () => {
+    const plain = shapesApp(App, { outdir: tmp() }).synthYaml();
+    expect(shapesApp(GpuplaneApp, { outdir: tmp() }).synthYaml()).toBe(plain);
+    expect(synthManifestsYaml(shapesApp(App, { outdir: tmp() }))).toBe(plain);
+  });
+
+  test('a failing validation: the same error as cdk8s, no manifest written', () => {
+    const failing = (AppClass: typeof App, outdir: string) => {
+      const app = new AppClass({ outdir });
+      const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+      const svc = new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+      svc.workload.addJsonPatch(JsonPatch.replace('/spec/replicas', 'three'));
+      const guard = new Construct(chart, 'guard');
+      guard.node.addValidation({ validate: () => ['not allowed here'] });
+      return app;
+    };
+    const fast = tmp();
+    const plain = tmp();
+    let expected = '';
+    try {
+      failing(App, plain).synth();
+    } catch (e) {
+      expected = (e as Error).message;
+    }
+    expect(expected).toContain('[c/guard] not allowed here');
+    expect(expected).toContain('[c/Llama]');
+    expect(() => failing(GpuplaneApp, fast).synth()).toThrow(expected);
+    expect(tree(fast)).toEqual({});
+  });
+
+  test('synthApp: a plain App through the one-pass synth, an App with its own synth() through that synth()', () => {
+    const fast = tmp();
+    const plain = tmp();
+    synthApp(shapesApp(App, { outdir: fast }));
+    shapesApp(App, { outdir: plain }).synth();
+    expect(tree(fast)).toEqual(tree(plain));
+    const calls: string[] = [];
+    class OwnSynthApp extends App {
+      public synth(): void {
+        calls.push('own');
+        super.synth();
+      }
+    }
+    const own = tmp();
+    synthApp(shapesApp(OwnSynthApp, { outdir: own }));
+    expect(calls).toEqual(['own']);
+    expect(tree(own)).toEqual(tree(plain));
+  });
+
+  test('a chart over 1 MiB (written in chunks) is the same bytes', () => {
+    const big = (AppClass: typeof App, outdir: string) => {
+      const app = new AppClass({ outdir });
+      const chart = new Chart(app, 'big', { disableResourceNameHashes: true });
+      for (let i = 0; i < 90; i++) new VllmService(chart, `svc-${i}`, { name: `svc-${i}`, namespace: 'bench', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+      return app;
+    };
+    const fast = tmp();
+    const plain = tmp();
+    big(GpuplaneApp, fast).synth();
+    big(App, plain).synth();
+    const ft = tree(fast);
+    expect(ft['big.k8s.yaml'].length).toBeGreaterThan(1 << 20);
+    expect(ft).toEqual(tree(plain));
+  });
+});
+
+describe('unmodifiedManifest', () => {
+  test("the rendered object itself (no copy), apiVersion, kind and metadata first; undefined once anything changes it", () => {
+    const app = new GpuplaneApp({ outdir: tmp() });
+    const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+    const svc = new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+    const cm = Object.values(svc.apiObjects).find((o) => o.kind === 'ConfigMap') ?? svc.service;
+    const manifest = unmodifiedManifest(svc.service)!;
+    const rendered = (svc.service as RenderedApiObject).rendered;
+    expect(Object.keys(manifest).slice(0, 3)).toEqual(['apiVersion', 'kind', 'metadata']);
+    expect(manifest.spec).toBe(rendered.spec);
+    expect(manifest.metadata).toBe(rendered.metadata);
+    expect(unmodifiedManifest(new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } }))).toBeUndefined();
+    expect(unmodifiedManifest(cm)).toBeDefined();
+    svc.service.metadata.addLabel('team', 'ml');
+    expect(unmodifiedManifest(svc.service)).toBeUndefined();
+    svc.workload.addJsonPatch(JsonPatch.add('/spec/replicas', 3));
+    expect(unmodifiedManifest(svc.workload)).toBeUndefined();
+  });
+});
