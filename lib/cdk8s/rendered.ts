@@ -1,12 +1,26 @@
-import { ApiObject, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeObject } from '../core/kube';
 import { objectId } from '../core/object-ids';
 import { validateObjects } from '../core/validate';
+import { currentSynth } from './synth-scope';
 import { markFastYaml } from './yaml-writer';
 
 const BUILT_IN_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
 
+/**
+ * The metadata comparison of `modified` is kept for the rest of one synth (gpuplane's synth validates, then writes,
+ * and both ask), unless a method that changes metadata runs meanwhile: ApiObjectMetadataDefinition's public surface
+ * changes only through these, every other field is private or readonly (cdk8s 2.70 metadata.d.ts).
+ */
+const METADATA_MUTATORS = ['addLabel', 'addAnnotation', 'addFinalizers', 'addOwnerReference', 'add'] as const;
+const TOUCHED = new WeakSet<object>();
+const TRACKED_METADATA: PropertyDescriptorMap = Object.fromEntries(
+  METADATA_MUTATORS.map((m) => {
+    const original = ApiObjectMetadataDefinition.prototype[m] as (...args: unknown[]) => unknown;
+    return [m, { value: function (this: object, ...args: unknown[]) { TOUCHED.add(this); return original.apply(this, args); }, configurable: true, writable: true }];
+  }),
+);
 /**
  * An ApiObject holding an object the core rendered: plain JSON with sorted keys, no `null` or `undefined`, already
  * validated. Until something changes it (`addJsonPatch`, a metadata change, a chart label, a custom App resolver or
@@ -20,10 +34,12 @@ export class RenderedApiObject extends ApiObject {
    */
   public readonly rendered: KubeObject;
   private patched = false;
+  private sameMetadata?: { readonly synth: object; readonly same: boolean };
 
   constructor(scope: Construct, id: string, rendered: KubeObject) {
     super(scope, id, deepFreeze(rendered) as unknown as ConstructorParameters<typeof ApiObject>[2]);
     this.rendered = rendered;
+    Object.defineProperties(this.metadata, TRACKED_METADATA);
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -35,7 +51,14 @@ export class RenderedApiObject extends ApiObject {
   public get modified(): boolean {
     // The metadata cdk8s would write (chart labels and namespace, addLabel, tokens resolved) against the rendered one,
     // keys in order: any difference takes cdk8s's path.
-    return this.patched || !onlyBuiltInResolvers(this) || !sameJson(this.metadata.toJson(), this.rendered.metadata);
+    if (this.patched || !onlyBuiltInResolvers(this)) return true;
+    const cached = this.sameMetadata;
+    if (cached !== undefined && cached.synth === currentSynth() && !TOUCHED.has(this.metadata)) return !cached.same;
+    const same = sameJson(this.metadata.toJson(), this.rendered.metadata);
+    TOUCHED.delete(this.metadata);
+    const synth = currentSynth();
+    this.sameMetadata = synth === undefined ? undefined : { synth, same };
+    return !same;
   }
 
   public toJson(): any {
@@ -82,7 +105,11 @@ function onlyBuiltInResolvers(obj: ApiObject): boolean {
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+    } else {
+      for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+    }
     Object.freeze(value);
   }
   return value;

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { closeSync, mkdirSync, openSync, writeSync } from 'fs';
 import { join } from 'path';
 import { unmodifiedManifest } from './rendered';
+import { withSynthScope } from './synth-scope';
 import { writeSideFiles, writesOwnSideFiles } from './side-files';
 import { stringifyManifests, withFastYaml, writeDocument } from './yaml-writer';
 
@@ -166,6 +167,10 @@ export function synthManifests(app: App): void {
     withFastYaml(() => App.prototype.synth.call(app));
     return;
   }
+  withSynthScope(() => synthFiles(app));
+}
+
+function synthFiles(app: App): void {
   mkdirSync(app.outdir, { recursive: true });
   const all = app.node.findAll();
   validateApp(all);
@@ -207,10 +212,12 @@ export function synthManifests(app: App): void {
  */
 export function synthManifestsYaml(app: App): string {
   if (needsCdk8sSynth(app)) return withFastYaml(() => App.prototype.synthYaml.call(app));
-  const all = app.node.findAll();
-  resolveDependencies(all);
-  validateApp(all);
-  return app.charts.flatMap(chartEntries).map(documentText).join('---\n');
+  return withSynthScope(() => {
+    const all = app.node.findAll();
+    resolveDependencies(all);
+    validateApp(all);
+    return app.charts.flatMap(chartEntries).map(documentText).join('---\n');
+  });
 }
 
 /**

@@ -92,12 +92,11 @@ const CACHE_LIMIT = 50_000;
 function scalarString(value: string, indent: string, implicitKey: boolean): string {
   // yaml's 1.1 schema resolves the string '<<' to its merge tag, which writes it bare, key or value.
   if (value === '<<') return value;
-  const cacheable = !value.includes('\n') && !/^(%|---|\.\.\.)/.test(value);
   const cache = implicitKey ? keyCache : valueCache;
-  if (cacheable) {
-    const hit = cache.get(value);
-    if (hit !== undefined) return hit;
-  }
+  // Only cacheable strings are ever stored, so a hit needs no further test.
+  const hit = cache.get(value);
+  if (hit !== undefined) return hit;
+  const cacheable = !value.includes('\n') && !/^(%|---|\.\.\.)/.test(value);
   const ctx: ScalarCtx = { ...base(), indent, implicitKey };
   const out = yamlUtil.stringifyString({ value } as never, ctx as never);
   if (cacheable) {

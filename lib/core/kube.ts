@@ -16,19 +16,29 @@ export interface KubeObject {
  * `null` is dropped as well: nothing gpuplane renders needs an explicit null.
  */
 export function canonicalize<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    return value.filter((v) => v !== undefined && v !== null).map((v) => canonicalize(v)) as unknown as T;
-  }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as Record<string, unknown>).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v === undefined || v === null) continue;
-      out[key] = canonicalize(v);
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v !== undefined && v !== null) out.push(canonicalize(v));
     }
-    return out as T;
+    return out as unknown as T;
   }
-  return value;
+  const keys = Object.keys(value);
+  // Most objects are built in key order already: sort only those that are not (code unit order, as sort() does).
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const v = (value as Record<string, unknown>)[keys[i]];
+    if (v !== undefined && v !== null) out[keys[i]] = canonicalize(v);
+  }
+  return out as T;
 }
 
 /** Whether an image reference is pinned: an `@sha256` digest, or a tag other than `latest`. */

@@ -182,6 +182,29 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
     expect(tree(fast)).toEqual({});
   });
 
+  test('a metadata change made while the app validates (after gpuplane compared that object) is still written', () => {
+    const late = (AppClass: typeof App, outdir: string) => {
+      const app = new AppClass({ outdir });
+      const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+      const svc = new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+      // Validated after the VllmService (construct order), so its object was already compared once in this synth.
+      new Construct(chart, 'late').node.addValidation({
+        validate: () => {
+          svc.service.metadata.addLabel('late', 'yes');
+          return [];
+        },
+      });
+      return app;
+    };
+    const fast = tmp();
+    const plain = tmp();
+    late(GpuplaneApp, fast).synth();
+    late(App, plain).synth();
+    expect(tree(fast)).toEqual(tree(plain));
+    const service = parseAllDocuments(readFileSync(join(fast, 'c.k8s.yaml'), 'utf8')).map((d) => d.toJSON()).find((d) => d.kind === 'Service');
+    expect(service.metadata.labels.late).toBe('yes');
+  });
+
   test('synthApp: a plain App through the one-pass synth, an App with its own synth() through that synth()', () => {
     const fast = tmp();
     const plain = tmp();

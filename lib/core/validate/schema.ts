@@ -55,8 +55,11 @@ export function validateSchema(obj: KubeObject): string[] {
     cache.set(key, Model);
   }
   try {
-    // The model constructor copies the object into the model (dropping undefined values); ours is only read.
-    new Model(obj).validate();
+    // The model's constructor deep-copies the object into the model only to drop undefined values, which the
+    // validator (ajv's standalone code) treats as absent anyway: a model instance that reads the object's own
+    // top-level values validates the same data without the copy. `validate()` and the schema id live on the model's
+    // prototype in every @kubernetes-models/base version, so they are kept.
+    (Object.assign(Object.create(Model.prototype), obj) as InstanceType<ModelClass>).validate();
     return [];
   } catch (e) {
     const err = e as Error & { errors?: { instancePath?: string; message?: string }[] };

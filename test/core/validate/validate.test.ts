@@ -1,3 +1,4 @@
+import { KINDS } from '../../../lib/core/kinds';
 import { KubeObject } from '../../../lib/core/kube';
 import { validateObjects, validateSchema, validateSemantics } from '../../../lib/core/validate';
 import { renderVllmService } from '../../../lib/core/vllm/render';
@@ -16,6 +17,13 @@ describe('validateSchema', () => {
     const sm = clone().find((o) => o.kind === 'ServiceMonitor');
     sm.spec.endpoints = { port: 'http' };
     expect(validateSchema(sm)[0]).toMatch(/ServiceMonitor\/default\/llama: schema monitoring.coreos.com\/v1\/ServiceMonitor: .*endpoints must be array/);
+  });
+
+  // validateSchema runs each model's validator on the object itself rather than the model's deep copy: every model
+  // kind (kubernetes-models, prometheus-operator, KEDA, Istio, Argo CD; base 4.x and 5.x) must still refuse a wrong type.
+  test.each(KINDS.filter((k) => k.schema && 'model' in k.schema).map((k) => [`${k.apiVersion}/${k.kind}`, k]))('%s: a metadata.name that is not a string is refused', (_, k) => {
+    const problems = validateSchema({ apiVersion: k.apiVersion, kind: k.kind, metadata: { name: 5 as unknown as string } });
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${k.kind}//5: schema ${k.apiVersion.replace(/\./g, '\\.')}/${k.kind}: .*data/metadata/name must be string`))]);
   });
 
   test('fails if no schema is known for a kind', () => {
