@@ -123,6 +123,9 @@ describe(`ExternalEtcdCluster against real etcd ${line.minor} (hosts mode, TLS, 
     await Promise.all(members.map((m) => m.stop()));
     // eslint-disable-next-line no-console
     console.log(`etcd ${VERSION} integration timings: ${JSON.stringify(timings)}`);
+    // Three members' data (WAL files are preallocated at 64 MiB each), snapshots and restores: about 730 MiB per
+    // line, left behind by every run until /tmp filled up. GPUPLANE_KEEP_TMP=1 keeps it for a post-mortem.
+    if (!process.env.GPUPLANE_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
   });
 
   it(`every flag gpuplane renders and claims for ${line.minor} exists in the real etcd binary`, () => {
