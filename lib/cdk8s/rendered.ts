@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, type ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeObject } from '../core/kube';
 import { objectId } from '../core/object-ids';
@@ -15,12 +15,30 @@ const BUILT_IN_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUni
  */
 const METADATA_MUTATORS = ['addLabel', 'addAnnotation', 'addFinalizers', 'addOwnerReference', 'add'] as const;
 const TOUCHED = new WeakSet<object>();
-const TRACKED_METADATA: PropertyDescriptorMap = Object.fromEntries(
-  METADATA_MUTATORS.map((m) => {
-    const original = ApiObjectMetadataDefinition.prototype[m] as (...args: unknown[]) => unknown;
-    return [m, { value: function (this: object, ...args: unknown[]) { TOUCHED.add(this); return original.apply(this, args); }, configurable: true, writable: true }];
-  }),
-);
+const TRACKING_PROTOTYPES = new WeakMap<object, object>();
+
+/**
+ * Puts between a metadata object and its prototype one whose mutators record the change (one prototype per
+ * metadata class, shared by every object: cheaper than own properties on each of thousands of objects).
+ */
+function trackMutations(metadata: ApiObjectMetadataDefinition): void {
+  const proto = Object.getPrototypeOf(metadata) as Record<string, unknown>;
+  let tracking = TRACKING_PROTOTYPES.get(proto);
+  if (!tracking) {
+    tracking = Object.create(
+      proto,
+      Object.fromEntries(
+        METADATA_MUTATORS.map((m) => {
+          const original = proto[m] as (...args: unknown[]) => unknown;
+          return [m, { value: function (this: object, ...args: unknown[]) { TOUCHED.add(this); return original.apply(this, args); }, configurable: true, writable: true }];
+        }),
+      ),
+    ) as object;
+    TRACKING_PROTOTYPES.set(proto, tracking);
+    TRACKING_PROTOTYPES.set(tracking, tracking);
+  }
+  if (tracking !== proto) Object.setPrototypeOf(metadata, tracking);
+}
 /**
  * An ApiObject holding an object the core rendered: plain JSON with sorted keys, no `null` or `undefined`, already
  * validated. Until something changes it (`addJsonPatch`, a metadata change, a chart label, a custom App resolver or
@@ -39,7 +57,7 @@ export class RenderedApiObject extends ApiObject {
   constructor(scope: Construct, id: string, rendered: KubeObject) {
     super(scope, id, deepFreeze(rendered) as unknown as ConstructorParameters<typeof ApiObject>[2]);
     this.rendered = rendered;
-    Object.defineProperties(this.metadata, TRACKED_METADATA);
+    trackMutations(this.metadata);
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {

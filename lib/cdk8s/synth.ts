@@ -93,20 +93,43 @@ function resolveDependencies(all: readonly IConstruct[]): boolean {
   return hasDependantCharts;
 }
 
+/**
+ * `new DependencyGraph(scope.node).topology()`, the order cdk8s writes charts and objects in. When no construct of
+ * the app depends on another (`edgeFree`), the same order is computed directly: cdk8s's DependencyGraph keys one
+ * vertex per construct by its path in a plain object, adopts every vertex without parents under its root in that
+ * object's value order, and with no edges its topology is exactly that order (cdk8s/lib/dependency.js of 2.70). A
+ * plain object keyed by the same paths gives the same order, integer-like paths first included, without building
+ * the graph twice over every construct of the app (once for `app.charts`, once per chart).
+ */
+function topology(scope: IConstruct, edgeFree: boolean): IConstruct[] {
+  if (!edgeFree) return new DependencyGraph(scope.node).topology();
+  const byPath: Record<string, IConstruct> = {};
+  for (const c of scope.node.findAll()) byPath[c.node.path] = c;
+  return Object.values(byPath);
+}
+
 /** cdk8s's `chartToKube(chart)`: the chart's own objects (not those of charts inside it) in dependency order. */
-function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node)
-    .topology()
-    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+function chartObjects(chart: Chart, edgeFree: boolean): ApiObject[] {
+  return topology(chart, edgeFree).filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+}
+
+/** `app.charts`: every chart of the app in dependency order. */
+function appCharts(app: App, edgeFree: boolean): Chart[] {
+  return topology(app, edgeFree).filter((x): x is Chart => x instanceof Chart);
+}
+
+/** Whether no construct of the app depends on any other (after `resolveDependencies`). */
+function noDependencies(all: readonly IConstruct[]): boolean {
+  return all.every((c) => c.node.dependencies.length === 0);
 }
 
 /** A document to write: the object itself, or (for a chart with its own `toJson()`) what that returned. */
 type Entry = { readonly object: ApiObject } | { readonly json: unknown };
 
-function chartEntries(chart: Chart): Entry[] {
+function chartEntries(chart: Chart, edgeFree: boolean): Entry[] {
   // A chart class with its own toJson() decides its documents; cdk8s's synth writes Object.values of what it returns.
   if (chart.toJson !== Chart.prototype.toJson) return Object.values(chart.toJson()).map((json) => ({ json }));
-  return chartObjects(chart).map((object) => ({ object }));
+  return chartObjects(chart, edgeFree).map((object) => ({ object }));
 }
 
 /** The YAML of one document exactly as cdk8s's `Yaml.stringify` writes it (`'\n'` for an undefined document). */
@@ -175,18 +198,20 @@ function synthFiles(app: App): void {
   const all = app.node.findAll();
   validateApp(all);
   const namer = chartNamer(resolveDependencies(all));
-  const charts = app.charts;
+  const edgeFree = noDependencies(all);
+  const charts = appCharts(app, edgeFree);
+  const entries = (chart: Chart) => chartEntries(chart, edgeFree);
   const ext = app.outputFileExtension;
   switch (app.yamlOutputType) {
     case YamlOutputType.FILE_PER_APP:
-      if (charts.length > 0) saveDocuments(join(app.outdir, `app${ext}`), charts.flatMap(chartEntries));
+      if (charts.length > 0) saveDocuments(join(app.outdir, `app${ext}`), charts.flatMap(entries));
       break;
     case YamlOutputType.FILE_PER_CHART:
-      for (const chart of charts) saveDocuments(join(app.outdir, namer(chart) + ext), chartEntries(chart));
+      for (const chart of charts) saveDocuments(join(app.outdir, namer(chart) + ext), entries(chart));
       break;
     case YamlOutputType.FILE_PER_RESOURCE:
       for (const chart of charts) {
-        for (const entry of chartEntries(chart)) {
+        for (const entry of entries(chart)) {
           const name = resourceFileName(entry);
           if (name !== undefined) saveDocuments(join(app.outdir, name + ext), [entry]);
         }
@@ -197,7 +222,7 @@ function synthFiles(app: App): void {
         const dir = join(app.outdir, namer(chart));
         mkdirSync(dir, { recursive: true });
         // cdk8s names these files from the ApiObject (construct) itself, and writes its toJson().
-        for (const object of chartObjects(chart)) {
+        for (const object of chartObjects(chart, edgeFree)) {
           const name = `${object.kind}.${object.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
           saveDocuments(join(dir, name + ext), [{ object }]);
         }
@@ -216,7 +241,11 @@ export function synthManifestsYaml(app: App): string {
     const all = app.node.findAll();
     resolveDependencies(all);
     validateApp(all);
-    return app.charts.flatMap(chartEntries).map(documentText).join('---\n');
+    const edgeFree = noDependencies(all);
+    return appCharts(app, edgeFree)
+      .flatMap((chart) => chartEntries(chart, edgeFree))
+      .map(documentText)
+      .join('---\n');
   });
 }
 

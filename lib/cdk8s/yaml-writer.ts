@@ -146,8 +146,9 @@ function node(v: unknown, indent: string): string {
         const str = node(value, inner);
         let ws = ' ';
         if (value !== null && typeof value === 'object') {
-          const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
-          if (!empty) ws = `\n${inner}`;
+          // An empty collection is written '[]' or '{}' on the key's line; a non-empty one can be neither (a mapping
+          // starts with a key and ':', a sequence with '- ').
+          if (str !== '[]' && str !== '{}') ws = `\n${inner}`;
         } else if (str === '' || str[0] === '\n') {
           ws = '';
         }

@@ -116,6 +116,40 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
     expect(ft).toEqual(tree(plain));
   });
 
+  test('no dependencies anywhere: charts and objects in the order cdk8s writes them, integer-like ids included', () => {
+    // cdk8s orders vertices by construct path as keys of a plain object: integer-like paths ('2', '10') come first.
+    const flat = (AppClass: typeof App, props: AppProps) => {
+      const app = new AppClass(props);
+      for (const id of ['b', '10', 'a', '2']) {
+        const chart = new Chart(app, id, { disableResourceNameHashes: true });
+        new ApiObject(chart, '7', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${id}-7` } });
+        new VllmService(chart, 'Llama', { name: `llama-${id}`, model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+        const group = new Construct(chart, '3');
+        new ApiObject(group, 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${id}-3x` } });
+        new ApiObject(chart, '1', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${id}-1` } });
+      }
+      return app;
+    };
+    for (const yamlOutputType of [YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_CHART]) {
+      const fast = tmp();
+      const plain = tmp();
+      flat(GpuplaneApp, { outdir: fast, yamlOutputType }).synth();
+      flat(App, { outdir: plain, yamlOutputType }).synth();
+      expect(tree(fast)).toEqual(tree(plain));
+    }
+    const out = tmp();
+    const app = flat(GpuplaneApp, { outdir: out, yamlOutputType: YamlOutputType.FILE_PER_APP });
+    app.synth();
+    // No construct depends on another even after synth: the order came from the direct path, not DependencyGraph.
+    expect(app.node.findAll().every((c) => c.node.dependencies.length === 0)).toBe(true);
+    const names = parseAllDocuments(readFileSync(join(out, 'app.k8s.yaml'), 'utf8')).map((d) => d.toJSON().metadata.name);
+    // Inside a chart too: the constructs library keeps children by id, integer-like ids first.
+    expect(names.filter((n: string) => n.startsWith('cm-2-') || n.startsWith('cm-b-'))).toEqual(['cm-2-1', 'cm-2-3x', 'cm-2-7', 'cm-b-1', 'cm-b-3x', 'cm-b-7']);
+    expect(names.indexOf('cm-2-7')).toBeLessThan(names.indexOf('cm-10-7'));
+    expect(names.indexOf('cm-10-7')).toBeLessThan(names.indexOf('cm-b-7'));
+    expect(synthManifestsYaml(flat(App, { outdir: tmp() }))).toBe(flat(App, { outdir: tmp() }).synthYaml());
+  });
+
   test('charts that depend on each other are numbered in dependency order (a nested chart before its parent), as cdk8s numbers them', () => {
     const out = tmp();
     shapesApp(GpuplaneApp, { outdir: out }).synth();
