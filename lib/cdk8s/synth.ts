@@ -104,7 +104,12 @@ function resolveDependencies(all: readonly IConstruct[]): boolean {
 function topology(scope: IConstruct, edgeFree: boolean): IConstruct[] {
   if (!edgeFree) return new DependencyGraph(scope.node).topology();
   const byPath: Record<string, IConstruct> = {};
-  for (const c of scope.node.findAll()) byPath[c.node.path] = c;
+  // Preorder as findAll() visits, each path built from its parent's (what node.path computes from every scope).
+  const visit = (c: IConstruct, path: string): void => {
+    byPath[path] = c;
+    for (const child of c.node.children) visit(child, path === '' ? child.node.id : `${path}/${child.node.id}`);
+  };
+  visit(scope, scope.node.path);
   return Object.values(byPath);
 }
 
