@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { KubeObject } from '../core/kube';
 import { objectId } from '../core/object-ids';
 import { validateObjects } from '../core/validate';
+import { renderedMetadataEquals } from './metadata-check';
 import { currentSynth } from './synth-scope';
 import { markFastYaml } from './yaml-writer';
 
@@ -72,7 +73,8 @@ export class RenderedApiObject extends ApiObject {
     if (this.patched || !onlyBuiltInResolvers(this)) return true;
     const cached = this.sameMetadata;
     if (cached !== undefined && cached.synth === currentSynth() && !TOUCHED.has(this.metadata)) return !cached.same;
-    const same = sameJson(this.metadata.toJson(), this.rendered.metadata);
+    // Without calling toJson() where the answer is certain without it (metadata-check.ts), else as cdk8s writes it.
+    const same = renderedMetadataEquals(this.metadata, this.rendered.metadata) ?? sameJson(this.metadata.toJson(), this.rendered.metadata);
     TOUCHED.delete(this.metadata);
     const synth = currentSynth();
     this.sameMetadata = synth === undefined ? undefined : { synth, same };

@@ -82,13 +82,19 @@ export const KINDS: readonly KindInfo[] = [
   },
 ];
 
-const byKey = new Map(KINDS.map((k) => [`${k.apiVersion}/${k.kind}`, k]));
+// apiVersion, then kind: looked up for every object by several checks, without building an `apiVersion/kind` string.
+const byKey = new Map<string, Map<string, KindInfo>>();
+for (const k of KINDS) {
+  let kinds = byKey.get(k.apiVersion);
+  if (!kinds) byKey.set(k.apiVersion, (kinds = new Map()));
+  kinds.set(k.kind, k);
+}
 /** Pod-running kinds by kind alone: manifests read from elsewhere may use another served version. */
 const podKindsByName = new Map(KINDS.filter((k) => k.podTemplates).map((k) => [k.kind, k]));
 
 /** The registry entry of `apiVersion/kind`, if gpuplane knows the kind. */
 export function kindInfo(apiVersion: string, kind: string): KindInfo | undefined {
-  return byKey.get(`${apiVersion}/${kind}`);
+  return byKey.get(apiVersion)?.get(kind);
 }
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
