@@ -65,7 +65,9 @@ function isPlain(v: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!isPlain(a[i])) return false;
     return true;
   }
-  if (proto !== Object.prototype) return false;
+  // resolve() recurses into, and sanitizeValue accepts, only objects whose `constructor` is Object: a key named
+  // `constructor` shadows it, and cdk8s then refuses the object (toJson() tells that).
+  if (proto !== Object.prototype || o.constructor !== Object) return false;
   for (const key in o) if (!isPlain(o[key])) return false;
   return true;
 }

@@ -1,45 +1,13 @@
-import { ApiObject, type ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeObject } from '../core/kube';
 import { objectId } from '../core/object-ids';
 import { validateObjects } from '../core/validate';
 import { renderedMetadataEquals } from './metadata-check';
-import { currentSynth } from './synth-scope';
 import { markFastYaml } from './yaml-writer';
 
 const BUILT_IN_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
 
-/**
- * The metadata comparison of `modified` is kept for the rest of one synth (gpuplane's synth validates, then writes,
- * and both ask), unless a method that changes metadata runs meanwhile: ApiObjectMetadataDefinition's public surface
- * changes only through these, every other field is private or readonly (cdk8s 2.70 metadata.d.ts).
- */
-const METADATA_MUTATORS = ['addLabel', 'addAnnotation', 'addFinalizers', 'addOwnerReference', 'add'] as const;
-const TOUCHED = new WeakSet<object>();
-const TRACKING_PROTOTYPES = new WeakMap<object, object>();
-
-/**
- * Puts between a metadata object and its prototype one whose mutators record the change (one prototype per
- * metadata class, shared by every object: cheaper than own properties on each of thousands of objects).
- */
-function trackMutations(metadata: ApiObjectMetadataDefinition): void {
-  const proto = Object.getPrototypeOf(metadata) as Record<string, unknown>;
-  let tracking = TRACKING_PROTOTYPES.get(proto);
-  if (!tracking) {
-    tracking = Object.create(
-      proto,
-      Object.fromEntries(
-        METADATA_MUTATORS.map((m) => {
-          const original = proto[m] as (...args: unknown[]) => unknown;
-          return [m, { value: function (this: object, ...args: unknown[]) { TOUCHED.add(this); return original.apply(this, args); }, configurable: true, writable: true }];
-        }),
-      ),
-    ) as object;
-    TRACKING_PROTOTYPES.set(proto, tracking);
-    TRACKING_PROTOTYPES.set(tracking, tracking);
-  }
-  if (tracking !== proto) Object.setPrototypeOf(metadata, tracking);
-}
 /**
  * An ApiObject holding an object the core rendered: plain JSON with sorted keys, no `null` or `undefined`, already
  * validated. Until something changes it (`addJsonPatch`, a metadata change, a chart label, a custom App resolver or
@@ -53,12 +21,10 @@ export class RenderedApiObject extends ApiObject {
    */
   public readonly rendered: KubeObject;
   private patched = false;
-  private sameMetadata?: { readonly synth: object; readonly same: boolean };
 
   constructor(scope: Construct, id: string, rendered: KubeObject) {
     super(scope, id, deepFreeze(rendered) as unknown as ConstructorParameters<typeof ApiObject>[2]);
     this.rendered = rendered;
-    trackMutations(this.metadata);
   }
 
   public addJsonPatch(...ops: JsonPatch[]): void {
@@ -71,14 +37,9 @@ export class RenderedApiObject extends ApiObject {
     // The metadata cdk8s would write (chart labels and namespace, addLabel, tokens resolved) against the rendered one,
     // keys in order: any difference takes cdk8s's path.
     if (this.patched || !onlyBuiltInResolvers(this)) return true;
-    const cached = this.sameMetadata;
-    if (cached !== undefined && cached.synth === currentSynth() && !TOUCHED.has(this.metadata)) return !cached.same;
     // Without calling toJson() where the answer is certain without it (metadata-check.ts), else as cdk8s writes it.
-    const same = renderedMetadataEquals(this.metadata, this.rendered.metadata) ?? sameJson(this.metadata.toJson(), this.rendered.metadata);
-    TOUCHED.delete(this.metadata);
-    const synth = currentSynth();
-    this.sameMetadata = synth === undefined ? undefined : { synth, same };
-    return !same;
+    // Asked afresh each time: a Lazy in the metadata, or a change made between validation and writing, counts.
+    return !(renderedMetadataEquals(this.metadata, this.rendered.metadata) ?? sameJson(this.metadata.toJson(), this.rendered.metadata));
   }
 
   public toJson(): any {

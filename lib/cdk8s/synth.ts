@@ -1,9 +1,8 @@
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { closeSync, mkdirSync, openSync, writeSync } from 'fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'fs';
 import { join } from 'path';
 import { unmodifiedManifest } from './rendered';
-import { withSynthScope } from './synth-scope';
 import { writeSideFiles, writesOwnSideFiles } from './side-files';
 import { stringifyManifests, withFastYaml, writeDocument } from './yaml-writer';
 
@@ -17,7 +16,8 @@ import { stringifyManifests, withFastYaml, writeDocument } from './yaml-writer';
  * validation pass per chart plus one, a copy of every object, and the chart's whole YAML twice (the string and the
  * buffer written).
  *
- * Here the same steps run once (cdk8s/lib/app.js of 2.70: `mkdirSync(outdir)`, `validate`, `resolveDependencies`,
+ * Here the same steps run once, plus the one validation pass that `chart.toJson()` adds after the dependencies are
+ * resolved (cdk8s/lib/app.js of 2.70: `mkdirSync(outdir)`, `validate`, `resolveDependencies`,
  * charts in `app.charts` order, each chart's objects in its `DependencyGraph` topology order, the same file names per
  * `YamlOutputType`), and each document is written to its file as soon as it is made: a gpuplane object nothing
  * changed is written from the object the core rendered, with the direct writer; every other object (patched, plain
@@ -27,8 +27,9 @@ import { stringifyManifests, withFastYaml, writeDocument } from './yaml-writer';
  * What stays cdk8s's: validation (every construct's `node.validate()`, the same error text), dependency ordering
  * (cdk8s's DependencyGraph), chart naming (`Names.toDnsLabel`, indexed when charts depend on each other), objects'
  * `toJson()`. An app this path does not reproduce exactly goes through cdk8s's own `App.synth()` with the direct
- * writer plugged into `Yaml.stringify` (`withFastYaml`): `recordConstructMetadata`, a chart class with its own
- * `toJson()`, an output type this version does not know, or `GPUPLANE_YAML_WRITER=cdk8s` (everything cdk8s's).
+ * writer plugged into `Yaml.stringify` (`withFastYaml`): `recordConstructMetadata`, an output type this version
+ * does not know, or `GPUPLANE_YAML_WRITER=cdk8s` (everything cdk8s's). A chart class with its own `toJson()` gets
+ * its documents from that `toJson()`, as cdk8s's synth does.
  */
 
 /** Why this app needs cdk8s's own `App.synth()`, or undefined when gpuplane's one-pass synth reproduces it. */
@@ -137,27 +138,44 @@ function chartEntries(chart: Chart, edgeFree: boolean): Entry[] {
   return chartObjects(chart, edgeFree).map((object) => ({ object }));
 }
 
-/** The YAML of one document exactly as cdk8s's `Yaml.stringify` writes it (`'\n'` for an undefined document). */
-function documentText(entry: Entry): string {
+/**
+ * One entry's document, made once (an object's `toJson()` may have effects, a Lazy that counts, so it is called once
+ * per document as cdk8s calls it): the rendered object of an untouched gpuplane object, else what `toJson()` returned.
+ */
+interface Doc {
+  readonly doc: unknown;
+  readonly rendered: boolean;
+}
+
+function entryDoc(entry: Entry): Doc {
   if ('object' in entry) {
     const manifest = unmodifiedManifest(entry.object);
-    if (manifest !== undefined) return writeDocument(manifest) ?? Yaml.stringify(manifest);
-    return stringifyManifests(entry.object.toJson());
+    return manifest !== undefined ? { doc: manifest, rendered: true } : { doc: entry.object.toJson(), rendered: false };
   }
-  return stringifyManifests(entry.json);
+  return { doc: entry.json, rendered: false };
 }
 
-/** The manifest's `kind.name` as cdk8s names a file per resource. */
-function resourceFileName(entry: Entry): string | undefined {
-  const json = 'object' in entry ? (unmodifiedManifest(entry.object) ?? entry.object.toJson()) : entry.json;
-  if (json === undefined) return undefined;
-  const { kind, metadata } = json as { kind: unknown; metadata: { name: unknown } };
-  return `${kind}.${metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+/** The YAML of one document exactly as cdk8s's `Yaml.stringify` writes it (`'\n'` for an undefined document). */
+function documentText({ doc, rendered }: Doc): string {
+  return rendered ? (writeDocument(doc) ?? Yaml.stringify(doc)) : stringifyManifests(doc);
 }
 
-/** Writes documents to one file as cdk8s's `Yaml.save` does (`---\n` between them), in chunks of about 1 MiB. */
-function saveDocuments(path: string, entries: readonly Entry[]): void {
-  const fd = openSync(path, 'w');
+/** The manifest's `kind.name` as cdk8s names a file per resource (the same expression, so the same errors). */
+function resourceFileName(doc: unknown): string | undefined {
+  if (doc === undefined) return undefined;
+  const o = doc as { kind: unknown; metadata: { name: unknown } };
+  return `${o.kind}.${o.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+}
+
+/**
+ * Writes documents to one file as cdk8s's `Yaml.save` does (`---\n` between them), in chunks of about 1 MiB. They go
+ * to a temporary file beside it, renamed over it once every document is written: as with cdk8s, which builds the
+ * whole string before writing, a document that fails leaves the file as it was (or absent).
+ */
+function saveDocuments(path: string, docs: Iterable<() => Doc>): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  let done = false;
   try {
     let chunk: string[] = [];
     let size = 0;
@@ -166,17 +184,26 @@ function saveDocuments(path: string, entries: readonly Entry[]): void {
       chunk = [];
       size = 0;
     };
-    entries.forEach((entry, i) => {
-      const text = documentText(entry);
-      if (i > 0) chunk.push('---\n');
+    let i = 0;
+    for (const make of docs) {
+      const text = documentText(make());
+      if (i++ > 0) chunk.push('---\n');
       chunk.push(text);
       size += text.length;
       if (size >= 1 << 20) flush();
-    });
+    }
     flush();
+    done = true;
   } finally {
     closeSync(fd);
+    if (done) renameSync(temporary, path);
+    else rmSync(temporary, { force: true });
   }
+}
+
+/** Each entry's document, made when the writer reaches it. */
+function lazyDocs(entries: readonly Entry[]): Iterable<() => Doc> {
+  return entries.map((entry) => () => entryDoc(entry));
 }
 
 /** The file names of charts: `Names.toDnsLabel`, prefixed with a 4-digit index when any chart depends on another. */
@@ -195,30 +222,41 @@ export function synthManifests(app: App): void {
     withFastYaml(() => App.prototype.synth.call(app));
     return;
   }
-  withSynthScope(() => synthFiles(app));
+  synthFiles(app);
 }
 
 function synthFiles(app: App): void {
   mkdirSync(app.outdir, { recursive: true });
   const all = app.node.findAll();
   validateApp(all);
-  const namer = chartNamer(resolveDependencies(all));
-  const edgeFree = noDependencies(all);
+  const indexed = resolveDependencies(all);
+  const type = app.yamlOutputType;
+  // cdk8s's chart.toJson() (every output type but FOLDER_PER_CHART_FILE_PER_RESOURCE) resolves the dependencies and
+  // validates the app again, over its constructs as they are then: a validation that reads the dependencies, or one
+  // added meanwhile, runs once more here before anything is written (cdk8s runs that pass once per chart).
+  if (type !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE && all.some((c) => c instanceof Chart)) {
+    const again = app.node.findAll();
+    resolveDependencies(again);
+    validateApp(again);
+  }
+  const namer = chartNamer(indexed);
+  const edgeFree = noDependencies(app.node.findAll());
   const charts = appCharts(app, edgeFree);
   const entries = (chart: Chart) => chartEntries(chart, edgeFree);
   const ext = app.outputFileExtension;
-  switch (app.yamlOutputType) {
+  switch (type) {
     case YamlOutputType.FILE_PER_APP:
-      if (charts.length > 0) saveDocuments(join(app.outdir, `app${ext}`), charts.flatMap(entries));
+      if (charts.length > 0) saveDocuments(join(app.outdir, `app${ext}`), lazyDocs(charts.flatMap(entries)));
       break;
     case YamlOutputType.FILE_PER_CHART:
-      for (const chart of charts) saveDocuments(join(app.outdir, namer(chart) + ext), entries(chart));
+      for (const chart of charts) saveDocuments(join(app.outdir, namer(chart) + ext), lazyDocs(entries(chart)));
       break;
     case YamlOutputType.FILE_PER_RESOURCE:
       for (const chart of charts) {
         for (const entry of entries(chart)) {
-          const name = resourceFileName(entry);
-          if (name !== undefined) saveDocuments(join(app.outdir, name + ext), [entry]);
+          const doc = entryDoc(entry);
+          const name = resourceFileName(doc.doc);
+          if (name !== undefined) saveDocuments(join(app.outdir, name + ext), [() => doc]);
         }
       }
       break;
@@ -229,7 +267,7 @@ function synthFiles(app: App): void {
         // cdk8s names these files from the ApiObject (construct) itself, and writes its toJson().
         for (const object of chartObjects(chart, edgeFree)) {
           const name = `${object.kind}.${object.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
-          saveDocuments(join(dir, name + ext), [{ object }]);
+          saveDocuments(join(dir, name + ext), lazyDocs([{ object }]));
         }
       }
       break;
@@ -242,16 +280,20 @@ function synthFiles(app: App): void {
  */
 export function synthManifestsYaml(app: App): string {
   if (needsCdk8sSynth(app)) return withFastYaml(() => App.prototype.synthYaml.call(app));
-  return withSynthScope(() => {
-    const all = app.node.findAll();
-    resolveDependencies(all);
-    validateApp(all);
-    const edgeFree = noDependencies(all);
-    return appCharts(app, edgeFree)
-      .flatMap((chart) => chartEntries(chart, edgeFree))
-      .map(documentText)
-      .join('---\n');
-  });
+  const all = app.node.findAll();
+  resolveDependencies(all);
+  validateApp(all);
+  // cdk8s's synthYaml() reads every chart's toJson(), which resolves and validates again (see synthFiles).
+  if (all.some((c) => c instanceof Chart)) {
+    const again = app.node.findAll();
+    resolveDependencies(again);
+    validateApp(again);
+  }
+  const edgeFree = noDependencies(app.node.findAll());
+  return appCharts(app, edgeFree)
+    .flatMap((chart) => chartEntries(chart, edgeFree))
+    .map((entry) => documentText(entryDoc(entry)))
+    .join('---\n');
 }
 
 /**

@@ -294,3 +294,117 @@ describe('unmodifiedManifest', () => {
     expect(unmodifiedManifest(svc.workload)).toBeUndefined();
   });
 });
+
+describe('one-pass synth: effects and failures as cdk8s has them', () => {
+  /** Runs the same app under App and GpuplaneApp in folders holding the same files: same files after, same error. */
+  function sameAsCdk8s(build: (AppClass: typeof App, outdir: string) => App, before: Record<string, string> = {}): { error?: string; files: Record<string, string> } {
+    const run = (AppClass: typeof App) => {
+      const outdir = tmp();
+      for (const [f, text] of Object.entries(before)) writeFileSync(join(outdir, f), text);
+      let error: string | undefined;
+      try {
+        build(AppClass, outdir).synth();
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      return { error, files: tree(outdir) };
+    };
+    const plain = run(App);
+    const fast = run(GpuplaneApp);
+    expect(fast).toEqual(plain);
+    return plain;
+  }
+
+  test('FILE_PER_RESOURCE calls each toJson() once (a Lazy that counts writes the same value)', () => {
+    const result = sameAsCdk8s((AppClass, outdir) => {
+      const app = new AppClass({ outdir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+      const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+      let n = 0;
+      new ApiObject(chart, 'counted', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'counted' }, data: { n: Lazy.any({ produce: () => String(n++) }) } });
+      return app;
+    });
+    // 'n' is quoted: a YAML 1.1 boolean. The value is 0: one toJson() for the file name and the document together.
+    expect(result.files['ConfigMap.counted.k8s.yaml']).toContain('"n": "0"');
+  });
+
+  test.each([YamlOutputType.FILE_PER_CHART, YamlOutputType.FILE_PER_APP])('a document that fails leaves the file as it was (output type %s)', (yamlOutputType) => {
+    const result = sameAsCdk8s(
+      (AppClass, outdir) => {
+        const app = new AppClass({ outdir, yamlOutputType });
+        const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+        new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+        new ApiObject(chart, 'broken', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'broken' }, data: { x: Lazy.any({ produce: () => { throw new Error('no value'); } }) } });
+        return app;
+      },
+      { 'c.k8s.yaml': 'OLD\n' },
+    );
+    expect(result.error).toContain('no value');
+    expect(result.files).toEqual({ 'c.k8s.yaml': 'OLD\n' });
+  });
+
+  test('a validation that reads the resolved dependencies fails as it does under cdk8s', () => {
+    const result = sameAsCdk8s((AppClass, outdir) => {
+      const app = new AppClass({ outdir });
+      const parent = new Chart(app, 'p', { disableResourceNameHashes: true });
+      new Chart(parent, 'k', { disableResourceNameHashes: true });
+      parent.node.addValidation({ validate: () => (parent.node.dependencies.length > 0 ? ['has deps'] : []) });
+      return app;
+    });
+    expect(result.error).toContain('[p] has deps');
+  });
+
+  test('a Lazy label equal to the rendered one at validation, changed by a later validation, is written as it ends up', () => {
+    const result = sameAsCdk8s((AppClass, outdir) => {
+      const app = new AppClass({ outdir });
+      const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+      const svc = new VllmService(chart, 'Llama', { name: 'llama', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
+      let value = svc.service.metadata.getLabel('app.kubernetes.io/name')!;
+      svc.service.metadata.addLabel('app.kubernetes.io/name', Lazy.any({ produce: () => value }));
+      new Chart(app, 'later').node.addValidation({ validate: () => { value = 'changed'; return []; } });
+      return app;
+    });
+    expect(result.files['c.k8s.yaml']).toContain('app.kubernetes.io/name: changed');
+  });
+
+  test('a validation that adds objects with dependencies: the order cdk8s writes', () => {
+    sameAsCdk8s((AppClass, outdir) => {
+      const app = new AppClass({ outdir });
+      const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+      new ApiObject(chart, 'a0', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a0' } });
+      const b = new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+      let added = false;
+      chart.node.addValidation({
+        validate: () => {
+          if (!added) new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }).addDependency(b);
+          added = true;
+          return [];
+        },
+      });
+      return app;
+    });
+  });
+
+  test("a chart's own toJson() returning a null document under FILE_PER_RESOURCE: cdk8s's error", () => {
+    class NullChart extends Chart {
+      public toJson(): any[] {
+        return [null];
+      }
+    }
+    const result = sameAsCdk8s((AppClass, outdir) => {
+      const app = new AppClass({ outdir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+      new NullChart(app, 'n');
+      return app;
+    });
+    expect(result.error).toContain("reading 'kind'");
+  });
+
+  test('metadata cdk8s cannot render (a label named constructor): the same error', () => {
+    const result = sameAsCdk8s((AppClass, outdir) => {
+      const app = new AppClass({ outdir });
+      const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+      new RenderedApiObject(chart, 'odd', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { constructor: 'x' }, name: 'odd' } });
+      return app;
+    });
+    expect(result.error).toContain("can't render non-simple object");
+  });
+});
