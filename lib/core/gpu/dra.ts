@@ -120,7 +120,7 @@ export function productNameFromLabel(label: string): string {
 
 /**
  * A placement on GPUs the NVIDIA DRA driver hands out: VllmService renders a ResourceClaimTemplate with one request
- * of `tensorParallelSize` devices matching these selectors, and references it from the pod. The fit check uses the
+ * of the pod's GPUs (tensorParallelSize x pipelineParallelSize) matching these selectors, and references it from the pod. The fit check uses the
  * GPU the selectors pin.
  */
 export function draGpuClaim(o: DraGpuClaimOptions): GpuPlacement {

@@ -18,11 +18,11 @@ export function checkDraOptions(o: VllmServiceOptions, p: ProblemCollector): voi
   });
 }
 
-/** The claim template (one request of tensorParallelSize devices), or nothing without a DRA placement. */
+/** The claim template (one request of the pod's GPUs, tensor x pipeline parallel on one node), or nothing without a DRA placement. */
 export function renderDraClaimTemplates(r: ResolvedVllmService): KubeObject[] {
   const dra = r.placement?.dra;
   if (!dra) return [];
-  return [renderResourceClaimTemplate(draClaimTemplateName(r.name), r.namespace, commonLabels(r), dra, r.tensorParallelSize)];
+  return [renderResourceClaimTemplate(draClaimTemplateName(r.name), r.namespace, commonLabels(r), dra, r.gpusPerPod)];
 }
 
 /** What the pod and its container carry on a DRA placement: the pod's claim and the container's reference to it. */

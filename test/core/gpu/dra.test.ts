@@ -49,6 +49,11 @@ describe('VllmService on a DRA claim (resource.k8s.io/v1)', () => {
     expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 
+  test('pipeline parallel on one node: the claim asks for every GPU of the pod (tensor x pipeline), as vLLM uses them', () => {
+    const objects = render(H100(), { tensorParallelSize: 2, pipelineParallelSize: 2 }).objects;
+    expect(claimOf(objects).spec.spec.devices.requests[0].exactly.count).toBe(4);
+  });
+
   test('the claim passes the production rules, which count its GPUs', () => {
     const objects = render().objects;
     expect(validateProductionRules(objects)).toEqual([]);
