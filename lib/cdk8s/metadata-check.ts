@@ -23,7 +23,6 @@ import { dirname, join } from 'path';
 /** SHA-256 of the cdk8s code reproduced here, as cdk8s 2.70.106 ships it. */
 export const VERIFIED_CDK8S_SOURCE = '322bb8a5972a1b30a043c7eef779670338b967f4eff1d7867a78b275b78a3a85';
 
-const METADATA_FIELDS = ['_additionalAttributes', 'annotations', 'apiObject', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'];
 
 /** SHA-256 of the installed cdk8s's metadata `toJson`, `resolve`, `sanitizeValue` and built-in resolvers. */
 export function cdk8sMetadataSourceHash(): string {
@@ -119,7 +118,8 @@ function sanitizedEquals(raw: unknown, expected: unknown): boolean {
   return j === expKeys.length && j > 0;
 }
 
-const FIELDS = new Set(METADATA_FIELDS);
+/** The fields of cdk8s 2.70's ApiObjectMetadataDefinition, every one that toJson() reads. */
+const FIELDS = new Set(['_additionalAttributes', 'annotations', 'apiObject', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences']);
 /** The fields toJson() writes over the extra attributes (`{ ..._additionalAttributes, name, namespace, ... }`). */
 const OWN = new Set(['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels']);
 
@@ -136,7 +136,7 @@ export function renderedMetadataEquals(metadata: ApiObjectMetadataDefinition, re
     if (!FIELDS.has(key)) return undefined;
     count++;
   }
-  if (count !== METADATA_FIELDS.length) return undefined;
+  if (count !== FIELDS.size) return undefined;
   const extra = fields._additionalAttributes;
   if (extra === null || typeof extra !== 'object' || Object.getPrototypeOf(extra) !== Object.prototype) return undefined;
   // toJson() resolves and sanitizes `{ ..._additionalAttributes, name, namespace, annotations, finalizers,

@@ -32,14 +32,12 @@ import { stringifyManifests, withFastYaml, writeDocument } from './yaml-writer';
  * its documents from that `toJson()`, as cdk8s's synth does.
  */
 
-/** Why this app needs cdk8s's own `App.synth()`, or undefined when gpuplane's one-pass synth reproduces it. */
-function needsCdk8sSynth(app: App): string | undefined {
-  if (process.env.GPUPLANE_YAML_WRITER === 'cdk8s') return 'GPUPLANE_YAML_WRITER=cdk8s';
-  const record = (app as unknown as { recordConstructMetadata?: unknown }).recordConstructMetadata;
+/** Whether this app needs cdk8s's own `App.synth()` (gpuplane's one-pass synth does not reproduce it). */
+function needsCdk8sSynth(app: App): boolean {
+  if (process.env.GPUPLANE_YAML_WRITER === 'cdk8s') return true;
   // A field cdk8s 2.70 sets in App's constructor; absent, this cdk8s is not the one this path copies.
-  if (record !== false) return 'recordConstructMetadata';
-  if (!Object.values(YamlOutputType).includes(app.yamlOutputType)) return 'yamlOutputType';
-  return undefined;
+  if ((app as unknown as { recordConstructMetadata?: unknown }).recordConstructMetadata !== false) return true;
+  return !Object.values(YamlOutputType).includes(app.yamlOutputType);
 }
 
 /** cdk8s's `validate(app)`: every construct's validations, the same message when any fails. */
@@ -114,6 +112,17 @@ function topology(scope: IConstruct, edgeFree: boolean): IConstruct[] {
   return Object.values(byPath);
 }
 
+/**
+ * The pass cdk8s's `chart.toJson()` runs (`App._synthChart`): dependencies resolved and every validation run again,
+ * over the constructs as they are now, when the app has a chart to ask.
+ */
+function validateAgain(app: App, before: readonly IConstruct[]): void {
+  if (!before.some((c) => c instanceof Chart)) return;
+  const again = app.node.findAll();
+  resolveDependencies(again);
+  validateApp(again);
+}
+
 /** cdk8s's `chartToKube(chart)`: the chart's own objects (not those of charts inside it) in dependency order. */
 function chartObjects(chart: Chart, edgeFree: boolean): ApiObject[] {
   return topology(chart, edgeFree).filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
@@ -160,11 +169,16 @@ function documentText({ doc, rendered }: Doc): string {
   return rendered ? (writeDocument(doc) ?? Yaml.stringify(doc)) : stringifyManifests(doc);
 }
 
+/** `kind.name` with what cdk8s strips from a resource's file name stripped. */
+function resourceFile(kind: unknown, name: unknown): string {
+  return `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+}
+
 /** The manifest's `kind.name` as cdk8s names a file per resource (the same expression, so the same errors). */
 function resourceFileName(doc: unknown): string | undefined {
   if (doc === undefined) return undefined;
   const o = doc as { kind: unknown; metadata: { name: unknown } };
-  return `${o.kind}.${o.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+  return resourceFile(o.kind, o.metadata.name);
 }
 
 /**
@@ -234,11 +248,7 @@ function synthFiles(app: App): void {
   // cdk8s's chart.toJson() (every output type but FOLDER_PER_CHART_FILE_PER_RESOURCE) resolves the dependencies and
   // validates the app again, over its constructs as they are then: a validation that reads the dependencies, or one
   // added meanwhile, runs once more here before anything is written (cdk8s runs that pass once per chart).
-  if (type !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE && all.some((c) => c instanceof Chart)) {
-    const again = app.node.findAll();
-    resolveDependencies(again);
-    validateApp(again);
-  }
+  if (type !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE) validateAgain(app, all);
   const namer = chartNamer(indexed);
   const edgeFree = noDependencies(app.node.findAll());
   const charts = appCharts(app, edgeFree);
@@ -266,7 +276,7 @@ function synthFiles(app: App): void {
         mkdirSync(dir, { recursive: true });
         // cdk8s names these files from the ApiObject (construct) itself, and writes its toJson().
         for (const object of chartObjects(chart, edgeFree)) {
-          const name = `${object.kind}.${object.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+          const name = resourceFile(object.kind, object.metadata.name);
           saveDocuments(join(dir, name + ext), lazyDocs([{ object }]));
         }
       }
@@ -284,11 +294,7 @@ export function synthManifestsYaml(app: App): string {
   resolveDependencies(all);
   validateApp(all);
   // cdk8s's synthYaml() reads every chart's toJson(), which resolves and validates again (see synthFiles).
-  if (all.some((c) => c instanceof Chart)) {
-    const again = app.node.findAll();
-    resolveDependencies(again);
-    validateApp(again);
-  }
+  validateAgain(app, all);
   const edgeFree = noDependencies(app.node.findAll());
   return appCharts(app, edgeFree)
     .flatMap((chart) => chartEntries(chart, edgeFree))
@@ -302,7 +308,8 @@ export function synthManifestsYaml(app: App): string {
  * as that App writes them.
  */
 export function synthApp(app: App): void {
-  if (app instanceof GpuplaneApp || app.synth !== App.prototype.synth) {
+  // GpuplaneApp's own synth() is the one-pass synth; any other App class with its own synth() runs that.
+  if (app.synth !== App.prototype.synth) {
     withFastYaml(() => app.synth());
     return;
   }

@@ -7,6 +7,25 @@ import { buildApp } from '../../examples/main';
 import { GpuplaneApp, RenderedApiObject, synthApp, synthManifestsYaml, unmodifiedManifest, VllmService } from '../../lib/cdk8s';
 import { tmp, tree } from '../helpers/tree';
 
+/** Runs the same app under App and GpuplaneApp in folders holding the same files: same files after, same error. */
+function sameAsCdk8s(build: (AppClass: typeof App, outdir: string) => App, before: Record<string, string> = {}): { error?: string; files: Record<string, string> } {
+  const run = (AppClass: typeof App) => {
+    const outdir = tmp();
+    for (const [f, text] of Object.entries(before)) writeFileSync(join(outdir, f), text);
+    let error: string | undefined;
+    try {
+      build(AppClass, outdir).synth();
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    return { error, files: tree(outdir) };
+  };
+  const plain = run(App);
+  const fast = run(GpuplaneApp);
+  expect(fast).toEqual(plain);
+  return plain;
+}
+
 describe('GpuplaneApp synth', () => {
   test("the example app's dist/ (manifests and side files) is byte-identical with and without the direct writer", () => {
     const fast = tmp();
@@ -107,13 +126,8 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
   const outputTypes = Object.entries(YamlOutputType).filter(([, v]) => typeof v === 'number') as [string, YamlOutputType][];
 
   test.each(outputTypes)('%s: the same files, byte for byte', (_, yamlOutputType) => {
-    const fast = tmp();
-    const plain = tmp();
-    shapesApp(GpuplaneApp, { outdir: fast, yamlOutputType }).synth();
-    shapesApp(App, { outdir: plain, yamlOutputType }).synth();
-    const ft = tree(fast);
-    expect(Object.keys(ft).length).toBeGreaterThan(yamlOutputType === YamlOutputType.FILE_PER_APP ? 0 : 3);
-    expect(ft).toEqual(tree(plain));
+    const { files } = sameAsCdk8s((AppClass, outdir) => shapesApp(AppClass, { outdir, yamlOutputType }));
+    expect(Object.keys(files).length).toBeGreaterThan(yamlOutputType === YamlOutputType.FILE_PER_APP ? 0 : 3);
   });
 
   test('no dependencies anywhere: charts and objects in the order cdk8s writes them, integer-like ids included', () => {
@@ -131,11 +145,7 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
       return app;
     };
     for (const yamlOutputType of [YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_CHART]) {
-      const fast = tmp();
-      const plain = tmp();
-      flat(GpuplaneApp, { outdir: fast, yamlOutputType }).synth();
-      flat(App, { outdir: plain, yamlOutputType }).synth();
-      expect(tree(fast)).toEqual(tree(plain));
+      sameAsCdk8s((AppClass, outdir) => flat(AppClass, { outdir, yamlOutputType }));
     }
     const out = tmp();
     const app = flat(GpuplaneApp, { outdir: out, yamlOutputType: YamlOutputType.FILE_PER_APP });
@@ -162,11 +172,7 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
 
   test('recordConstructMetadata and custom resolvers: the same files (cdk8s synth, or cdk8s writing the changed objects)', () => {
     for (const props of [{ recordConstructMetadata: true }, { resolvers: [{ resolve: () => undefined }] }]) {
-      const fast = tmp();
-      const plain = tmp();
-      shapesApp(GpuplaneApp, { outdir: fast, ...props }).synth();
-      shapesApp(App, { outdir: plain, ...props }).synth();
-      expect(tree(fast)).toEqual(tree(plain));
+      sameAsCdk8s((AppClass, outdir) => shapesApp(AppClass, { outdir, ...props }));
     }
     const out = tmp();
     shapesApp(GpuplaneApp, { outdir: out, recordConstructMetadata: true }).synth();
@@ -202,18 +208,10 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
       guard.node.addValidation({ validate: () => ['not allowed here'] });
       return app;
     };
-    const fast = tmp();
-    const plain = tmp();
-    let expected = '';
-    try {
-      failing(App, plain).synth();
-    } catch (e) {
-      expected = (e as Error).message;
-    }
-    expect(expected).toContain('[c/guard] not allowed here');
-    expect(expected).toContain('[c/Llama]');
-    expect(() => failing(GpuplaneApp, fast).synth()).toThrow(expected);
-    expect(tree(fast)).toEqual({});
+    const { error, files } = sameAsCdk8s(failing);
+    expect(error).toContain('[c/guard] not allowed here');
+    expect(error).toContain('[c/Llama]');
+    expect(files).toEqual({});
   });
 
   test('a metadata change made while the app validates (after gpuplane compared that object) is still written', () => {
@@ -230,12 +228,8 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
       });
       return app;
     };
-    const fast = tmp();
-    const plain = tmp();
-    late(GpuplaneApp, fast).synth();
-    late(App, plain).synth();
-    expect(tree(fast)).toEqual(tree(plain));
-    const service = parseAllDocuments(readFileSync(join(fast, 'c.k8s.yaml'), 'utf8')).map((d) => d.toJSON()).find((d) => d.kind === 'Service');
+    const { files } = sameAsCdk8s(late);
+    const service = parseAllDocuments(files['c.k8s.yaml']).map((d) => d.toJSON()).find((d) => d.kind === 'Service');
     expect(service.metadata.labels.late).toBe('yes');
   });
 
@@ -265,13 +259,8 @@ describe('one-pass synth (synthManifests) against cdk8s App.synth()', () => {
       for (let i = 0; i < 90; i++) new VllmService(chart, `svc-${i}`, { name: `svc-${i}`, namespace: 'bench', model: 'llama-3.1-8b', gpu: 'H100-80GB' });
       return app;
     };
-    const fast = tmp();
-    const plain = tmp();
-    big(GpuplaneApp, fast).synth();
-    big(App, plain).synth();
-    const ft = tree(fast);
-    expect(ft['big.k8s.yaml'].length).toBeGreaterThan(1 << 20);
-    expect(ft).toEqual(tree(plain));
+    const { files } = sameAsCdk8s(big);
+    expect(files['big.k8s.yaml'].length).toBeGreaterThan(1 << 20);
   });
 });
 
@@ -296,25 +285,6 @@ describe('unmodifiedManifest', () => {
 });
 
 describe('one-pass synth: effects and failures as cdk8s has them', () => {
-  /** Runs the same app under App and GpuplaneApp in folders holding the same files: same files after, same error. */
-  function sameAsCdk8s(build: (AppClass: typeof App, outdir: string) => App, before: Record<string, string> = {}): { error?: string; files: Record<string, string> } {
-    const run = (AppClass: typeof App) => {
-      const outdir = tmp();
-      for (const [f, text] of Object.entries(before)) writeFileSync(join(outdir, f), text);
-      let error: string | undefined;
-      try {
-        build(AppClass, outdir).synth();
-      } catch (e) {
-        error = (e as Error).message;
-      }
-      return { error, files: tree(outdir) };
-    };
-    const plain = run(App);
-    const fast = run(GpuplaneApp);
-    expect(fast).toEqual(plain);
-    return plain;
-  }
-
   test('FILE_PER_RESOURCE calls each toJson() once (a Lazy that counts writes the same value)', () => {
     const result = sameAsCdk8s((AppClass, outdir) => {
       const app = new AppClass({ outdir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });

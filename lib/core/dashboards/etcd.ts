@@ -65,7 +65,7 @@ export function etcdMetricsJob(c: Pick<DashboardEtcdSpec, 'name' | 'mode'>): str
 export function etcdDashboardPanels(c: DashboardEtcdSpec): DashboardPanel[] {
   const sel = `job="${promQuote(etcdMetricsJob(c))}"`;
   const p99 = (metric: string, by = 'instance') => `histogram_quantile(0.99, sum by (${by}, le) (rate(${metric}_bucket{${sel}}[5m])))`;
-  const rate = (metric: string, extra = '') => `sum by (instance) (rate(${metric}{${sel}${extra}}[5m]))`;
+  const rate = (metric: string) => `sum by (instance) (rate(${metric}{${sel}}[5m]))`;
   return [
     {
       title: 'Members up and with a leader', unit: 'short', description: 'A member without a leader cannot serve writes; `is leader` shows which member leads.',

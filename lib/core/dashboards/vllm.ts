@@ -38,12 +38,11 @@ const SCHEMA: Schema<VllmDashboardOptions> = obj<VllmDashboardOptions>({
   sidecarLabel: SIDECAR_LABEL,
 });
 
-const quote = promQuote;
 
 /** The panels of a vLLM service's dashboard, every query scoped to its namespace and served model, per model. */
 export function vllmDashboardPanels(s: DashboardServiceSpec): DashboardPanel[] {
   const v = parseVllmVersion(s.vllmVersion ?? DEFAULT_VLLM_VERSION) ?? parseVllmVersion(DEFAULT_VLLM_VERSION)!;
-  const sel = `namespace="${quote(s.namespace)}",model_name="${quote(s.servedModelName)}"`;
+  const sel = `namespace="${promQuote(s.namespace)}",model_name="${promQuote(s.servedModelName)}"`;
   const rate = (m: string) => `sum by (model_name) (rate(${m}{${sel}}[5m]))`;
   const quantiles = (m: string) => [0.5, 0.9, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le, model_name) (rate(${m}_bucket{${sel}}[5m])))`, legendFormat: `p${q * 100} {{model_name}}` }));
   return [

@@ -2,7 +2,7 @@ import { ProblemCollector } from '../errors';
 import { canonicalize, KubeObject } from '../kube';
 import { arr, checkOptions, num, obj, opt, str } from '../options/schema';
 import { assertValidObjects } from '../validate';
-import { ResolvedEtcdCluster, ResolvedEtcdMember } from './options';
+import { ResolvedEtcdCluster } from './options';
 import { ScriptContext, scriptHeader, shellQuote as q } from './scripts';
 import { etcdHasRestoreBumpRevision, restoreTool } from './versions';
 
@@ -27,7 +27,7 @@ import { etcdHasRestoreBumpRevision, restoreTool } from './versions';
 export interface EtcdRestoreInputs {
   /** The snapshot: a file name in the backup volume (`<cluster>-<timestamp>.db`, what the backup CronJob writes) or its full path there. */
   readonly snapshot: string;
-  /** The new cluster token. @default `<cluster>-restored-<timestamp of the snapshot, or of the restore>` - a token the old cluster never had */
+  /** The new cluster token. @default `<cluster>-restored-<the snapshot's timestamp>` (`<cluster>-restored-snapshot` for a snapshot named without one) - a token the old cluster never had */
   readonly token?: string;
   /** Members to restore: when given, exactly the cluster's members, each once (all of them restore the same snapshot). @default - every member */
   readonly members?: readonly string[];
@@ -94,7 +94,7 @@ const defaultBump = (r: ResolvedEtcdCluster) => (etcdHasRestoreBumpRevision(r.ve
 
 function memberScript(c: EtcdRestoreContext): string {
   const { r } = c;
-  const tool = restoreTool(r.version) === 'etcdutl' ? 'etcdutl' : 'etcdctl';
+  const tool = restoreTool(r.version);
   const initialCluster = r.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
   const cases = r.members.map((m) => `  ${q(m.name)}) PEER_URL=${q(m.peerUrl)} ;;`).join('\n');
   return `#!/usr/bin/env bash
@@ -193,7 +193,7 @@ function jobs(c: EtcdRestoreContext): KubeObject[] {
   const { r } = c;
   const input = (key: string, optional = false) => ({ valueFrom: { configMapKeyRef: { name: `${c.statefulSet}-restore`, key, ...(optional ? { optional: true } : {}) } } });
   const dataMount = c.dataDir.replace(/\/[^/]+$/, '');
-  const job = (name: string, component: string, spec: { member?: ResolvedEtcdMember; script: string; volumes: Record<string, unknown>[]; mounts: Record<string, unknown>[]; env: Record<string, unknown>[]; onMemberNode: boolean }) => ({
+  const job = (name: string, component: string, spec: { script: string; volumes: Record<string, unknown>[]; mounts: Record<string, unknown>[]; env: Record<string, unknown>[]; onMemberNode: boolean }) => ({
     apiVersion: 'batch/v1', kind: 'Job',
     metadata: { name, namespace: c.namespace, labels: { ...c.labels, 'app.kubernetes.io/component': component } },
     spec: {
@@ -218,7 +218,7 @@ function jobs(c: EtcdRestoreContext): KubeObject[] {
     },
   });
   const memberJobs = r.members.map((m, i) => job(`${c.statefulSet}-restore-${i}`, 'restore', {
-    member: m, script: 'etcd-restore-member.sh', onMemberNode: true,
+    script: 'etcd-restore-member.sh', onMemberNode: true,
     env: [{ name: 'MEMBER_NAME', value: m.name }, { name: 'RESTORE_TOKEN', ...input('token') }, { name: 'DATA_DIR', value: c.dataDir }],
     // The StatefulSet's claim of this member: <claim template>-<StatefulSet>-<ordinal>.
     volumes: [{ name: 'data', persistentVolumeClaim: { claimName: `data-${c.statefulSet}-${i}` } }],

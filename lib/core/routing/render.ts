@@ -2,7 +2,7 @@ import { GpuplaneValidationError, Problem } from '../errors';
 import { canonicalize, isPinnedImage, KubeObject } from '../kube';
 import { checkOptions } from '../options/schema';
 import { selectorLabels } from '../serving/labels';
-import { coldStartSeconds, EPP_SCRAPE_SECONDS, scalesToZero, WAKE_DELAY_SECONDS } from '../serving/scale-to-zero';
+import { coldStartSeconds, EPP_SCRAPE_SECONDS, eppServiceName, scalesToZero, WAKE_DELAY_SECONDS } from '../serving/scale-to-zero';
 import { assertValidObjects } from '../validate';
 import { kvCacheUsageMetric, parseVllmVersion } from '../vllm/version';
 import type { GatewayBackendSpec, InferenceGatewayOptions } from './options';
@@ -115,7 +115,7 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
         }
         if (!allows(s.namespace, EPP_POD_LABELS(s.name))) {
           problems.push({
-            field: `${at}.service`, message: `must let its endpoint picker ('${s.name}-epp', namespace '${s.namespace}') scrape the serving port through its NetworkPolicy`, value: { allowedNamespaces: np.allowedNamespaces, allowedPodLabels: np.allowedPodLabels },
+            field: `${at}.service`, message: `must let its endpoint picker ('${eppServiceName(s.name)}', namespace '${s.namespace}') scrape the serving port through its NetworkPolicy`, value: { allowedNamespaces: np.allowedNamespaces, allowedPodLabels: np.allowedPodLabels },
             fix: np.allowedPodLabels ? `drop networkPolicy.allowedPodLabels on '${s.name}', or add '${s.namespace}' to allowedNamespaces with labels the picker has` : `add '${s.namespace}' to networkPolicy.allowedNamespaces of '${s.name}'`,
           });
         }
@@ -162,7 +162,7 @@ export function resolveInferenceGateway(options: InferenceGatewayOptions): Resol
   };
 }
 
-const EPP_POD_LABELS = (pool: string): Record<string, string> => ({ 'app.kubernetes.io/name': 'llm-d-router-epp', 'app.kubernetes.io/instance': `${pool}-epp` });
+const EPP_POD_LABELS = (pool: string): Record<string, string> => ({ 'app.kubernetes.io/name': 'llm-d-router-epp', 'app.kubernetes.io/instance': eppServiceName(pool) });
 
 function eppLabels(pool: ResolvedInferencePool): Record<string, string> {
   return EPP_POD_LABELS(pool.name);
@@ -221,7 +221,7 @@ function renderObjective(r: ResolvedInferenceGateway, m: ResolvedInferenceModel,
  */
 function renderEppMonitor(r: ResolvedInferenceGateway, pool: ResolvedInferencePool): KubeObject[] {
   if (!scalesToZero(pool.backend)) return [];
-  const epp = `${pool.name}-epp`;
+  const epp = eppServiceName(pool.name);
   return [{
     apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor',
     metadata: { name: epp, namespace: pool.namespace, labels: labelsOf(r, { ...eppLabels(pool), ...(pool.backend.monitoring?.labels ?? {}) }) },
@@ -234,7 +234,7 @@ function renderEppMonitor(r: ResolvedInferenceGateway, pool: ResolvedInferencePo
 }
 
 function renderPool(r: ResolvedInferenceGateway, pool: ResolvedInferencePool): KubeObject[] {
-  const epp = `${pool.name}-epp`;
+  const epp = eppServiceName(pool.name);
   const ns = pool.namespace;
   const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: labelsOf(r, extra) });
   const configYaml = JSON.stringify(endpointPickerConfig(r, pool), null, 2);

@@ -3,7 +3,7 @@ import { KubeObject } from '../kube';
 import { VLLM_ENGINE, ServingEngine } from './engine';
 import { workloadRef } from './delivery';
 import { metadata } from './labels';
-import { scalesToZero, wakeTrigger } from './scale-to-zero';
+import { KEDA_POLLING_SECONDS, scalesToZero, wakeTrigger } from './scale-to-zero';
 import type { ServingSpec } from './spec';
 
 /** vLLM's queue depth as prometheus-adapter serves it through the custom metrics API (colons become underscores). */
@@ -37,14 +37,6 @@ function adapterRule(engine: ServingEngine): string {
   return text;
 }
 
-/**
- * What both autoscalers scale: the service's workload (a Deployment, a StatefulSet with per-replica caches, or a
- * LeaderWorkerSet, whose scale subresource counts groups: the LWS CRD's `subresources.scale` with
- * `specReplicasPath .spec.replicas`, so whole groups come and go).
- */
-function scaleTarget(r: ServingSpec): { apiVersion: string; kind: string; name: string } {
-  return workloadRef(r);
-}
 
 function hpa(r: ServingSpec): KubeObject[] {
   const a = r.autoscaling!;
@@ -54,7 +46,8 @@ function hpa(r: ServingSpec): KubeObject[] {
       kind: 'HorizontalPodAutoscaler',
       metadata: metadata(r, r.name),
       spec: {
-        scaleTargetRef: scaleTarget(r),
+        // The workload; a LeaderWorkerSet's scale subresource (`specReplicasPath .spec.replicas`) counts whole groups.
+        scaleTargetRef: workloadRef(r),
         minReplicas: a.minReplicas,
         maxReplicas: a.maxReplicas,
         metrics: [
@@ -87,10 +80,10 @@ function keda(r: ServingSpec): KubeObject[] {
       kind: 'ScaledObject',
       metadata: metadata(r, r.name),
       spec: {
-        scaleTargetRef: scaleTarget(r),
+        scaleTargetRef: workloadRef(r),
         minReplicaCount: a.minReplicas,
         maxReplicaCount: a.maxReplicas,
-        pollingInterval: 15,
+        pollingInterval: KEDA_POLLING_SECONDS,
         // Only used to scale to zero; never shorter than the cold start (resolve refuses it).
         cooldownPeriod: a.cooldownSeconds,
         advanced: { horizontalPodAutoscalerConfig: { behavior: SCALING_BEHAVIOR } },

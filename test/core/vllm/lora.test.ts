@@ -43,6 +43,9 @@ describe('LoRA adapters on a VllmService', () => {
 
   test.each([[1, 1], [2, 8], [16, 16], [17, 32], [300, 320], [512, 512], [513, undefined]])('rank %d needs max-lora-rank %s (vLLM MaxLoRARanks)', (rank, expected) => {
     expect(loraRankFor(rank)).toBe(expected);
+  });
+
+  test("the ranks are vLLM's MaxLoRARanks, pinned: a change to the list must be a change upstream", () => {
     expect(VLLM_MAX_LORA_RANKS).toEqual([1, 8, 16, 32, 64, 128, 256, 320, 512]);
   });
 

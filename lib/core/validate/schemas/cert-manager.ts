@@ -1,3 +1,5 @@
+import { strictObject, objectMeta as meta } from './common';
+
 /**
  * JSON schemas for cert-manager's Issuer, ClusterIssuer and Certificate (cert-manager.io/v1, cert-manager v1.21.1),
  * written from those CRDs (the model packages of current cert-manager are ESM-only). They agree with the CRDs
@@ -10,9 +12,7 @@
  * an issuer spec names exactly one issuer type, `commonName` is at most 64 bytes, and `duration`/`renewBefore`
  * parse as Go durations. CERT_MANAGER_WEBHOOK_RULES lists them.
  */
-const meta = { type: 'object', required: ['name'], properties: { name: { type: 'string' }, namespace: { type: 'string' } } };
 const strings = { type: 'array', items: { type: 'string' } };
-const strictObject = (properties: Record<string, unknown>, required?: string[]) => ({ type: 'object', additionalProperties: false, properties, ...(required ? { required } : {}) });
 const goDuration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' };
 const secretKeyRef = strictObject({ key: { type: 'string' }, name: { type: 'string' } }, ['name']);
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };

@@ -1,3 +1,5 @@
+import { strictObject, objectMeta as meta } from './common';
+
 /**
  * JSON schemas for Flux's HelmRepository (source.toolkit.fluxcd.io/v1, source-controller v1.9.1) and HelmRelease
  * (helm.toolkit.fluxcd.io/v2, helm-controller v1.6.3), written from those CRDs (the published model packages of current
@@ -11,10 +13,8 @@ const duration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' 
 const shortDuration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$' };
 const crds = { enum: ['Skip', 'Create', 'CreateReplace'] };
 const name = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength });
-const meta = { type: 'object', required: ['name'], properties: { name: { type: 'string' }, namespace: { type: 'string' } } };
 const localRef = { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string' } } };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
-const strictObject = (properties: Record<string, unknown>, required?: string[]) => ({ type: 'object', additionalProperties: false, properties, ...(required ? { required } : {}) });
 const remediation = (withStrategy: boolean) => strictObject({
   ignoreTestFailures: { type: 'boolean' }, remediateLastFailure: { type: 'boolean' }, retries: { type: 'integer' },
   ...(withStrategy ? { strategy: { enum: ['rollback', 'uninstall'] } } : {}),

@@ -1,3 +1,5 @@
+import { strictObject as strict, objectMeta as meta } from './common';
+
 /**
  * JSON schemas for the Gateway API Inference Extension's InferencePool (inference.networking.k8s.io/v1, GAIE v1.6.0),
  * llm-d's InferenceObjective (llm-d.ai/v1alpha2, llm-d-router v0.10.0) and the parts of HTTPRoute
@@ -11,8 +13,6 @@ const NS = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const SECTION = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 /** Gateway API durations (GEP-2257). */
 const GW_DURATION = '^([0-9]{1,5}(h|m|s|ms)){1,4}$';
-const meta = { type: 'object', required: ['name'], properties: { name: { type: 'string' }, namespace: { type: 'string' } } };
-const strict = (properties: Record<string, unknown>, required?: string[]) => ({ type: 'object', additionalProperties: false, properties, ...(required ? { required } : {}) });
 const group = { type: 'string', maxLength: 253, pattern: DNS_SUBDOMAIN_OR_EMPTY };
 const kind = { type: 'string', minLength: 1, maxLength: 63, pattern: KIND };
 const port = { type: 'integer', minimum: 1, maximum: 65535 };

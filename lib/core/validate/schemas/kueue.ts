@@ -1,10 +1,11 @@
+import { strictObject as strict } from './common';
+
 /**
  * JSON schemas for Kueue's `kueue.x-k8s.io/v1beta2` ResourceFlavor, ClusterQueue and LocalQueue, written from the
  * Kueue v0.19 CRDs (no CommonJS model package exists). The parts gpuplane renders are checked strictly (unknown keys
  * refused where the API server would prune them); test/crds/schema-agreement.test.ts and rendered-crds.test.ts check
  * the rendered objects against the real CRDs as well.
  */
-const strict = (properties: Record<string, unknown>, required?: string[]) => ({ type: 'object', additionalProperties: false, properties, ...(required ? { required } : {}) });
 const subdomain = { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' };
 const quantity = { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$' }] };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };

@@ -1,12 +1,13 @@
+import { strictObject as strict, objectMeta } from './common';
+
 /**
  * JSON schema for the LeaderWorkerSet (`leaderworkerset.x-k8s.io/v1`, kubernetes-sigs/lws v0.10.0, commit
  * 2161f38ff333f9e24d3c44adef7cd5d9787cac00, `config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml` in
  * ../shared/reference/crds/lws), written from that CRD: the same types, bounds and enums, unknown keys refused where
  * the API server would prune them. The leader and worker pod templates are checked as pods against the Kubernetes
- * schema (the registry's pod-template paths, see validate/schema.ts); the volume claim templates and their retention
- * policy, which gpuplane does not render, are refused here so nothing is written that is never checked.
+ * schema (the registry's pod-template paths, see validate/schema.ts); the volume claim templates (per-pod model
+ * caches) are checked for their names here and their PersistentVolumeClaim specs by the Kubernetes schema's types.
  */
-const strict = (properties: Record<string, unknown>, required?: string[]) => ({ type: 'object', additionalProperties: false, properties, ...(required ? { required } : {}) });
 const int32 = { type: 'integer', minimum: -2147483648, maximum: 2147483647 };
 const intOrString = { type: ['integer', 'string'] };
 const podTemplate = strict({ metadata: { type: 'object' }, spec: { type: 'object' } });
@@ -17,7 +18,7 @@ export const LEADER_WORKER_SET_SCHEMA = {
   properties: {
     apiVersion: { const: 'leaderworkerset.x-k8s.io/v1' },
     kind: { const: 'LeaderWorkerSet' },
-    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, namespace: { type: 'string' } } },
+    metadata: objectMeta,
     spec: strict({
       replicas: { type: 'integer', minimum: 0, maximum: 1000000 },
       startupPolicy: { enum: ['LeaderCreated', 'LeaderReady'] },

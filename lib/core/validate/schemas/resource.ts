@@ -1,3 +1,5 @@
+import { strictObject as strict } from './common';
+
 /**
  * JSON schema for `resource.k8s.io/v1` ResourceClaimTemplate (Dynamic Resource Allocation, GA in Kubernetes 1.34),
  * written from kubernetes/api `resource/v1/types.go` (v0.34) and the API server's validation
@@ -9,7 +11,6 @@
  * test/crds/resource-claim-schema.test.ts checks it against kubernetes-models 5.1's validator and the real
  * kube-apiserver 1.34 (server-side dry-run with fieldValidation=Strict).
  */
-const strict = (properties: Record<string, unknown>, required?: string[]) => ({ type: 'object', additionalProperties: false, properties, ...(required ? { required } : {}) });
 const dnsLabel = { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
 const dnsSubdomain = { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' };
 /** A fully qualified attribute name: `<domain>/<identifier>` (the API server requires the domain in constraints). */
