@@ -1,4 +1,5 @@
 import { ProblemCollector } from '../errors';
+import { fluxHelmObjects } from './flux';
 import { bool, obj, oneOf, opt, record, Schema, str } from '../options/schema';
 import { absolutePath, imageReference } from '../options/formats';
 
@@ -183,20 +184,12 @@ export function draDriverInStack(
   const objects: Record<string, unknown>[] = [];
   if (stack.delivery === 'flux') {
     objects.push(
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'dra-driver-nvidia', namespace: stack.fluxNamespace, labels: stack.labels }, spec: { type: 'oci', url: NVIDIA_DRA_CHART.repository, interval: stack.interval } },
-      {
-        apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease',
-        metadata: { name: NVIDIA_DRA_CHART.name, namespace: stack.fluxNamespace, labels: stack.labels },
-        spec: {
-          interval: stack.interval, releaseName: NVIDIA_DRA_CHART.name, targetNamespace: draDriver.namespace,
-          chart: { spec: { chart: NVIDIA_DRA_CHART.name, version: draDriver.chartVersion, sourceRef: { kind: 'HelmRepository', name: 'dra-driver-nvidia', namespace: stack.fluxNamespace }, interval: stack.interval } },
-          // The driver's kubelet plugin needs the GPU Operator's driver and toolkit (CDI) first.
-          dependsOn: [{ name: 'gpu-operator', namespace: stack.fluxNamespace }],
-          install: { crds: 'CreateReplace', remediation: { retries: 3 } },
-          upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
-          values: draDriver.values,
-        },
-      },
+      ...fluxHelmObjects({
+        repositoryName: 'dra-driver-nvidia', repositoryUrl: NVIDIA_DRA_CHART.repository, oci: true, chart: NVIDIA_DRA_CHART.name, version: draDriver.chartVersion,
+        releaseName: NVIDIA_DRA_CHART.name, targetNamespace: draDriver.namespace, fluxNamespace: stack.fluxNamespace, interval: stack.interval, labels: stack.labels, values: draDriver.values,
+        // The driver's kubelet plugin needs the GPU Operator's driver and toolkit (CDI) first.
+        dependsOn: ['gpu-operator'],
+      }),
     );
   }
   return { draDriver, objects, helmRelease };

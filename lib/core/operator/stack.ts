@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { fluxHelmObjects } from './flux';
 import { ProblemCollector } from '../errors';
 import { canonicalize, isDns1123Label, KubeObject } from '../kube';
 import { ResolvedGpuPool } from '../gpu/pool';
@@ -200,7 +201,7 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
       spec: { groups: [{ name: 'gpuplane.gpu-health', rules: gpuHealthRules({ operatorNamespace: namespace, temperatureCelsius: o.monitoring?.temperatureCelsius, idleUtilizationPercent: o.monitoring?.idleUtilizationPercent, singleBitEccPerDay: o.monitoring?.singleBitEccPerDay, retiredPages: o.monitoring?.retiredPages }) }] },
     });
   }
-  const dra = draDriverInStack(o.draDriver, { namespace, platform, driverEnabled, delivery, pools, fluxNamespace: o.flux?.namespace ?? 'flux-system', interval: o.flux?.interval ?? '1h', labels }, values, p);
+  const dra = draDriverInStack(o.draDriver, { namespace, platform, driverEnabled, delivery, pools, fluxNamespace: fluxNamespaceOf(o), interval: fluxIntervalOf(o), labels }, values, p);
   p.throwIfAny(subject);
   objects.push(...deliveryObjects(o, delivery, namespace, chartVersion, values, labels), ...(dra.objects as KubeObject[]));
   const canonical = objects.map((x) => canonicalize(x));
@@ -213,28 +214,20 @@ export function renderGpuOperatorStack(o: GpuOperatorStackOptions = {}): GpuOper
   };
 }
 
+/** Flux's namespace: flux-system, where `flux bootstrap` installs it. */
+const fluxNamespaceOf = (o: GpuOperatorStackOptions) => o.flux?.namespace ?? 'flux-system';
+/** How often Flux reconciles the releases. */
+const fluxIntervalOf = (o: GpuOperatorStackOptions) => o.flux?.interval ?? '1h';
+
 /** The chart as GitOps delivers it: a Flux HelmRepository and HelmRelease, an Argo CD Application, or nothing. */
 function deliveryObjects(o: GpuOperatorStackOptions, delivery: string, namespace: string, chartVersion: string, values: Record<string, unknown>, labels: Record<string, string>): KubeObject[] {
   const objects: KubeObject[] = [];
   if (delivery === 'flux') {
-    const fluxNs = o.flux?.namespace ?? 'flux-system';
-    const interval = o.flux?.interval ?? '1h';
     objects.push(
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'nvidia', namespace: fluxNs, labels }, spec: { url: GPU_OPERATOR_CHART.repository, interval } },
-      {
-        apiVersion: 'helm.toolkit.fluxcd.io/v2',
-        kind: 'HelmRelease',
-        metadata: { name: 'gpu-operator', namespace: fluxNs, labels },
-        spec: {
-          interval,
-          releaseName: 'gpu-operator',
-          targetNamespace: namespace,
-          chart: { spec: { chart: GPU_OPERATOR_CHART.name, version: chartVersion, sourceRef: { kind: 'HelmRepository', name: 'nvidia', namespace: fluxNs }, interval } },
-          install: { crds: 'CreateReplace', remediation: { retries: 3 } },
-          upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
-          values,
-        },
-      },
+      ...(fluxHelmObjects({
+        repositoryName: 'nvidia', repositoryUrl: GPU_OPERATOR_CHART.repository, chart: GPU_OPERATOR_CHART.name, version: chartVersion, releaseName: 'gpu-operator',
+        targetNamespace: namespace, fluxNamespace: fluxNamespaceOf(o), interval: fluxIntervalOf(o), labels, values,
+      }) as KubeObject[]),
     );
   } else if (delivery === 'argocd') {
     const a = { namespace: o.argocd?.namespace ?? 'argocd', project: o.argocd?.project ?? 'default', server: o.argocd?.server ?? 'https://kubernetes.default.svc' };

@@ -92,7 +92,9 @@ export function resolveScaleToZero(i: ScaleToZeroInput, p: ProblemCollector, war
       value: 0, allowed: ">= 1 with 'hpa'; 0 with 'keda'", fix: "set autoscaling.mode: 'keda' to scale to zero (KEDA scales 0 <-> 1 itself), or minReplicas: 2",
     });
   }
-  const cooldownSeconds = i.given?.cooldownSeconds ?? Math.max(600, i.startupBudgetSeconds);
+  // Ten minutes idle, or the startup budget when a cold start takes longer.
+  const derivedCooldown = Math.max(600, i.startupBudgetSeconds);
+  const cooldownSeconds = i.given?.cooldownSeconds ?? derivedCooldown;
   if (i.given?.cooldownSeconds !== undefined && !(zero && a.mode === 'keda')) {
     p.add({
       field: 'autoscaling.cooldownSeconds', message: "does nothing unless the service scales to zero (KEDA's cooldownPeriod only applies to the step to zero replicas)", value: i.given.cooldownSeconds,
@@ -103,7 +105,7 @@ export function resolveScaleToZero(i: ScaleToZeroInput, p: ProblemCollector, war
     p.check(cooldownSeconds >= i.startupBudgetSeconds, {
       field: 'autoscaling.cooldownSeconds',
       message: `must be at least the startup budget (${i.startupBudgetSeconds} s, the cold start of a pod): the service would scale to zero sooner after a request than a pod takes to load, and spend more time loading than serving`,
-      value: cooldownSeconds, allowed: `>= ${i.startupBudgetSeconds}`, fix: `omit it for ${Math.max(600, i.startupBudgetSeconds)}, or raise it`,
+      value: cooldownSeconds, allowed: `>= ${i.startupBudgetSeconds}`, fix: `omit it for ${derivedCooldown}, or raise it`,
     });
     const cold = coldStartSeconds({ autoscaling: a, startupBudgetSeconds: i.startupBudgetSeconds });
     warnings.push(

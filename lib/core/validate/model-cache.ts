@@ -1,5 +1,5 @@
 import { objectKey, KubeObject } from '../kube';
-import { podSpecsOf } from './semantic';
+import { podSpecsOf, scalesWorkload } from './semantic';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -10,8 +10,7 @@ const DEFAULT_HF_HOME = '/root/.cache/huggingface';
 function maxPods(obj: Obj, scalers: readonly Obj[]): number {
   let max = typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;
   for (const s of scalers) {
-    const ref = s.spec?.scaleTargetRef ?? {};
-    if (ref.name !== obj.metadata?.name || (ref.kind ?? 'Deployment') !== obj.kind || s.metadata?.namespace !== obj.metadata?.namespace) continue;
+    if (!scalesWorkload(s, obj)) continue;
     const m = s.kind === 'ScaledObject' ? s.spec?.maxReplicaCount ?? 100 : s.spec?.maxReplicas;
     if (typeof m === 'number') max = Math.max(max, m);
   }

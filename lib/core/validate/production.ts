@@ -1,5 +1,5 @@
 import { isPinnedImage, KubeObject, objectKey, parseQuantity } from '../kube';
-import { podSpecOf, podSpecsOf } from './semantic';
+import { podSpecOf, podSpecsOf, scalesWorkload } from './semantic';
 import { flagValue, normalizeFlag, parseVllmArgs } from '../vllm/flags';
 import { draGpuCounter } from './dra-claims';
 import { modelCacheFindings } from './model-cache';
@@ -253,9 +253,7 @@ function checkEtcdMembers(key: string, obj: Obj, out: ProductionFinding[]): void
  * the GPU saturates long before either moves.
  */
 function checkAutoscalerSignal(key: string, scaler: Obj, workloads: readonly Obj[], out: ProductionFinding[]): void {
-  const ref = scaler.spec?.scaleTargetRef ?? {};
-  const kind = ref.kind ?? 'Deployment';
-  const target = workloads.find((w) => w.kind === kind && w.metadata?.name === ref.name && w.metadata?.namespace === scaler.metadata?.namespace);
+  const target = workloads.find((w) => scalesWorkload(scaler, w));
   if (!target || !podSpecsOf(target).some(({ spec }) => (spec.containers ?? []).some(isVllmServer))) return;
   let signals: string[];
   if (scaler.kind === 'ScaledObject') {

@@ -10,6 +10,15 @@ export function podSpecOf(obj: Obj): Obj | undefined {
   return podTemplatesOf(obj)[0]?.template.spec;
 }
 
+/**
+ * Whether an autoscaler (HorizontalPodAutoscaler or KEDA ScaledObject) scales this workload: its scaleTargetRef names
+ * it in the autoscaler's namespace, with the kind KEDA assumes when none is given (Deployment).
+ */
+export function scalesWorkload(scaler: Obj, workload: Obj): boolean {
+  const ref = scaler.spec?.scaleTargetRef ?? {};
+  return ref.name === workload.metadata?.name && (ref.kind ?? 'Deployment') === workload.kind && scaler.metadata?.namespace === workload.metadata?.namespace;
+}
+
 /** Every pod spec an object creates (a LeaderWorkerSet has a leader's and the workers'), with where it lives. */
 export function podSpecsOf(obj: Obj): { readonly path: string; readonly spec: Obj }[] {
   return podTemplatesOf(obj).filter((t) => t.template.spec).map((t) => ({ path: t.path, spec: t.template.spec }));

@@ -64,12 +64,18 @@ function cacheMount(mountPath: string, readOnly?: boolean): Record<string, unkno
   return { name: MODEL_CACHE_VOLUME, mountPath, readOnly };
 }
 
+/** The Hugging Face environment of every container that reads the hub or its cache: HF_HOME, and the token if any. */
+export function hubEnv(r: ResolvedVllmService, hfHome: string): Record<string, unknown>[] {
+  const env: Record<string, unknown>[] = [{ name: 'HF_HOME', value: hfHome }];
+  if (r.hfTokenSecret) env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.hfTokenSecret.name, key: r.hfTokenSecret.key } } });
+  return env;
+}
+
 /** The loader Job of a service (none unless its delivery path is `loaderJob`). */
 export function renderModelLoader(r: ResolvedVllmService, hfHome: string): KubeObject[] {
   const loader = r.delivery.loader;
   if (!loader) return [];
-  const env: Record<string, unknown>[] = [{ name: 'HF_HOME', value: hfHome }];
-  if (r.hfTokenSecret) env.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.hfTokenSecret.name, key: r.hfTokenSecret.key } } });
+  const env = hubEnv(r, hfHome);
   const spec = {
     backoffLimit: loader.backoffLimit,
     activeDeadlineSeconds: loader.activeDeadlineSeconds,

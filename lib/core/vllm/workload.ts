@@ -2,7 +2,7 @@ import { KubeObject } from '../kube';
 import { ResolvedVllmService } from './options';
 import { commonLabels, metadata, selectorLabels } from '../serving/labels';
 import { cacheVolume, MODEL_CACHE_VOLUME, MODEL_IMAGE_VOLUME, STARTUP_ESTIMATE_ANNOTATION, workloadSpec } from '../serving/delivery';
-import { loaderWaitContainer } from './loader';
+import { hubEnv, loaderWaitContainer } from './loader';
 import { VLLM_CONTAINER, VLLM_PORT, VLLM_PORT_NAME } from './labels';
 import { requestLoggingOffFlag, versionAtLeast, VLLM_MILESTONES } from './version';
 import { SPARE_GPUS_ANNOTATION } from '../validate/production';
@@ -62,10 +62,7 @@ function warmupReadinessCommand(r: ResolvedVllmService): string[] {
 }
 
 function env(r: ResolvedVllmService): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [{ name: 'HF_HOME', value: HF_HOME }];
-  if (r.hfTokenSecret) {
-    out.push({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.hfTokenSecret.name, key: r.hfTokenSecret.key } } });
-  }
+  const out = hubEnv(r, HF_HOME);
   if (!r.downloadModel) out.push({ name: 'HF_HUB_OFFLINE', value: '1' });
   out.push(...loraEnv(r.lora));
   for (const key of Object.keys(r.env).sort()) out.push({ name: key, value: r.env[key] });
@@ -101,7 +98,7 @@ export function vllmPodTemplate(r: ResolvedVllmService): Record<string, any> { /
     ...loraMounts(r.lora),
   ];
   const waitForModel = loaderWaitContainer(r, HF_HOME);
-  const hfEnv = [{ name: 'HF_HOME', value: HF_HOME }, ...(r.hfTokenSecret ? [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: r.hfTokenSecret.name, key: r.hfTokenSecret.key } } }] : [])];
+  const hfEnv = hubEnv(r, HF_HOME);
   const initContainers = [...(waitForModel ? [waitForModel] : []), ...loraInitContainers(r.lora, { vllmImage: r.image, cacheVolume: MODEL_CACHE_VOLUME, cacheMount: HF_HOME, hfEnv })];
   if (r.shmSize) {
     volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: r.shmSize } });
